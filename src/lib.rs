@@ -1,0 +1,21 @@
+//! racelab: a playground for learning how message-passing programs race.
+//!
+//! The crate is a pure core that runs anywhere, plus web code compiled only
+//! for wasm32:
+//!
+//! - [`model`]: the actors (fridge, people), the network of FIFO channels,
+//!   schedules and scenarios. Pure: no I/O, no clocks, no randomness.
+//! - [`wire`]: the page ↔ worker messages and [`wire::ActorHost`], what an
+//!   actor's worker does with them.
+//! - [`permalink`]: the URL fragment that holds a scenario and a schedule.
+//! - `web` (wasm32 only): the page, which is the network, and the gloo-worker
+//!   glue that hosts actors in real Web Workers.
+//!
+//! See ARCHITECTURE.md for the code map and the invariants.
+
+pub mod model;
+pub mod permalink;
+pub mod wire;
+
+#[cfg(target_arch = "wasm32")]
+pub mod web;

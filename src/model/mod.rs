@@ -1,0 +1,17 @@
+//! The pure core: actors, the network, schedules, scenarios. No I/O, no
+//! clocks, no randomness, no `web_sys` — the same code runs natively under the
+//! explorer and the tests, and inside the Web Workers.
+
+pub mod actor;
+pub mod fridge;
+pub mod network;
+pub mod people;
+pub mod scenario;
+pub mod schedule;
+pub mod system;
+
+pub use actor::{Actor, ActorId, ActorState, Handled, Msg, Outbox};
+pub use network::Network;
+pub use scenario::{Outcome, Protocol, Scenario, ScenarioError};
+pub use schedule::{Schedule, Step};
+pub use system::{Delivery, ReplayError, System, World};

@@ -1,0 +1,116 @@
+//! Permalinks: a scenario and the schedule delivered so far, in the URL
+//! fragment.
+//!
+//! Format (version 1): `#v=1&scenario=NAME&people=P&drinks=D[&ask=N]&s=SCHEDULE`
+//! where NAME is `look-before-take` or `thirsty`, `ask` is only meaningful for
+//! `thirsty`, and SCHEDULE is a schedule string (see [`crate::model::schedule`]),
+//! possibly empty. Unknown keys are ignored so later versions can add keys
+//! that older pages skip; a different `v` is refused.
+
+use std::fmt;
+
+use crate::model::scenario::{parse_in_range, ASK, DRINKS, PEOPLE};
+use crate::model::{Protocol, Scenario, Schedule};
+
+pub const VERSION: u32 = 1;
+
+/// What a permalink holds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Link {
+    pub scenario: Scenario,
+    pub schedule: Schedule,
+}
+
+/// Why a fragment was refused; the message is meant for the person who opened it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LinkError(pub String);
+
+impl fmt::Display for LinkError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for LinkError {}
+
+impl Link {
+    /// The fragment, without the leading `#`.
+    pub fn to_fragment(&self) -> String {
+        let s = &self.scenario;
+        let mut out = format!(
+            "v={VERSION}&scenario={}&people={}&drinks={}",
+            s.protocol.name(),
+            s.people,
+            s.drinks
+        );
+        if s.protocol == Protocol::Thirsty {
+            out.push_str(&format!("&ask={}", s.ask));
+        }
+        let system = s.system();
+        out.push_str("&s=");
+        out.push_str(&self.schedule.display(system.server_letter));
+        out
+    }
+
+    /// Reads a fragment (with or without the leading `#`). An empty fragment
+    /// is the default scenario. Every schedule step is checked against the
+    /// model, so a link that asks for an impossible delivery is refused here.
+    pub fn parse(fragment: &str) -> Result<Link, LinkError> {
+        let fragment = fragment.strip_prefix('#').unwrap_or(fragment);
+        if fragment.is_empty() {
+            return Ok(Link {
+                scenario: Scenario::default(),
+                schedule: Schedule::default(),
+            });
+        }
+        let mut version = None;
+        let mut name = None;
+        let (mut people, mut drinks, mut ask, mut sched) = (None, None, None, None);
+        for pair in fragment.split('&') {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            let slot = match key {
+                "v" => &mut version,
+                "scenario" => &mut name,
+                "people" => &mut people,
+                "drinks" => &mut drinks,
+                "ask" => &mut ask,
+                "s" => &mut sched,
+                _ => continue,
+            };
+            if slot.replace(value).is_some() {
+                return Err(LinkError(format!("the link names {key} twice")));
+            }
+        }
+        match version {
+            Some(v) if v == VERSION.to_string() => {}
+            Some(v) => {
+                return Err(LinkError(format!(
+                    "the link is format version {v:?}; this racelab reads version {VERSION}"
+                )))
+            }
+            None => return Err(LinkError("the link has no version (v=1)".to_string())),
+        }
+        let name = name.ok_or_else(|| LinkError("the link names no scenario".to_string()))?;
+        let protocol = Protocol::from_name(name)
+            .ok_or_else(|| LinkError(format!("the link names an unknown scenario {name:?}")))?;
+        let defaults = Scenario::default();
+        let field = |label: &'static str, text: Option<&str>, range, default: i64| match text {
+            None => Ok(default),
+            Some(t) => parse_in_range(label, t, range).map_err(|e| LinkError(format!("in the link, {e}"))),
+        };
+        let scenario = Scenario::new(
+            protocol,
+            field("People", people, PEOPLE, defaults.people.into())?,
+            field("Drinks", drinks, DRINKS, defaults.drinks.into())?,
+            field("Ask", ask, ASK, defaults.ask.into())?,
+        )
+        .map_err(|e| LinkError(e.to_string()))?;
+        let system = scenario.system();
+        let schedule = Schedule::parse(sched.unwrap_or(""), system.server_letter)
+            .map_err(|e| LinkError(format!("the link's schedule is malformed at {e}")))?;
+        system
+            .replay(&schedule)
+            .map_err(|e| LinkError(format!("the link's schedule is impossible at {e}")))?;
+        Ok(Link { scenario, schedule })
+    }
+}
