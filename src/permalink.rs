@@ -96,7 +96,9 @@ impl Link {
         let defaults = Scenario::default();
         let field = |label: &'static str, text: Option<&str>, range, default: i64| match text {
             None => Ok(default),
-            Some(t) => parse_in_range(label, t, range).map_err(|e| LinkError(format!("in the link, {e}"))),
+            Some(t) => {
+                parse_in_range(label, t, range).map_err(|e| LinkError(format!("in the link, {e}")))
+            }
         };
         let scenario = Scenario::new(
             protocol,

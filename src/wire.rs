@@ -29,7 +29,10 @@ pub enum ToActor {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum FromActor {
     /// The actor's initial state and the messages it sent on starting.
-    Started { state: ActorState, sent: Outbox },
+    Started {
+        state: ActorState,
+        sent: Outbox,
+    },
     /// A delivery was taken to completion.
     Handled {
         handled: Handled,
@@ -41,10 +44,9 @@ pub enum FromActor {
     Restored,
     Pong(u32),
     /// The worker could not do what was asked (or hit a bug); it says why.
-    Failed { error: String },
-    /// What the page received could not be read as a `FromActor` (for
-    /// example a worker file from an older deploy). Made by the codec, never sent.
-    Garbled { error: String },
+    Failed {
+        error: String,
+    },
 }
 
 /// The worker side: one hosted actor and its state.

@@ -23,14 +23,14 @@ fn ask_fridge(drinks: i32, n: i32) -> (Msg, i32) {
 fn fridge_protocol_case_by_case() {
     // (drinks before, request, taken-or-added, drinks after)
     let cases = [
-        (2, 1, 1, 1),       // take one
-        (2, 3, 2, 0),       // ask for more than there is: take what is left
-        (0, 1, 0, 0),       // take from an empty fridge
-        (2, 0, 0, 2),       // look
-        (0, 0, 0, 0),       // look at an empty fridge
-        (2, -3, -3, 5),     // load three
-        (0, -1, -1, 1),     // load into an empty fridge
-        (5, 5, 5, 0),       // take exactly all
+        (2, 1, 1, 1),   // take one
+        (2, 3, 2, 0),   // ask for more than there is: take what is left
+        (0, 1, 0, 0),   // take from an empty fridge
+        (2, 0, 0, 2),   // look
+        (0, 0, 0, 0),   // look at an empty fridge
+        (2, -3, -3, 5), // load three
+        (0, -1, -1, 1), // load into an empty fridge
+        (5, 5, 5, 0),   // take exactly all
     ];
     for (before, n, change, after) in cases {
         let (reply, left) = ask_fridge(before, n);
@@ -50,8 +50,18 @@ fn fridge_protocol_case_by_case() {
 fn fridge_refuses_a_load_that_would_overflow_and_keeps_its_invariant() {
     let (reply, left) = ask_fridge(5, i32::MIN);
     assert_eq!(left, 5);
-    assert_eq!(reply, Msg::FridgeResult { taken_or_added: 0, left: 5 });
-    assert_eq!(Fridge::new(-4).drinks, 0, "a negative start is clamped to empty");
+    assert_eq!(
+        reply,
+        Msg::FridgeResult {
+            taken_or_added: 0,
+            left: 5
+        }
+    );
+    assert_eq!(
+        Fridge::new(-4).drinks,
+        0,
+        "a negative start is clamped to empty"
+    );
 }
 
 #[test]
@@ -60,10 +70,22 @@ fn fridge_ignores_replies_and_stops_on_the_poison_pill() {
     let mut out = Outbox::new();
     let mut state = fridge.start(&mut out);
     assert!(out.is_empty(), "the fridge sends nothing on its own");
-    let reply = Msg::FridgeResult { taken_or_added: 0, left: 0 };
-    assert_eq!(fridge.handle(&mut state, P1, reply, &mut out), Handled::Unexpected);
-    assert_eq!(fridge.handle(&mut state, P1, Msg::Stop, &mut out), Handled::Stopped);
-    assert_eq!(fridge.handle(&mut state, P1, Msg::Drink(1), &mut out), Handled::Ignored);
+    let reply = Msg::FridgeResult {
+        taken_or_added: 0,
+        left: 0,
+    };
+    assert_eq!(
+        fridge.handle(&mut state, P1, reply, &mut out),
+        Handled::Unexpected
+    );
+    assert_eq!(
+        fridge.handle(&mut state, P1, Msg::Stop, &mut out),
+        Handled::Stopped
+    );
+    assert_eq!(
+        fridge.handle(&mut state, P1, Msg::Drink(1), &mut out),
+        Handled::Ignored
+    );
     assert!(out.is_empty(), "after the poison pill nothing is handled");
     assert_eq!(state.drinks(), Some(2));
 }
@@ -76,13 +98,22 @@ fn polite_person_looks_then_takes_only_if_more_than_one_is_left() {
         let mut state = polite.start(&mut out);
         assert_eq!(out, vec![(F, Msg::Drink(0))], "starts by looking");
         out.clear();
-        let look_reply = Msg::FridgeResult { taken_or_added: 0, left };
-        assert_eq!(polite.handle(&mut state, F, look_reply, &mut out), Handled::Done);
+        let look_reply = Msg::FridgeResult {
+            taken_or_added: 0,
+            left,
+        };
+        assert_eq!(
+            polite.handle(&mut state, F, look_reply, &mut out),
+            Handled::Done
+        );
         if takes {
             assert_eq!(out, vec![(F, Msg::Drink(1))]);
             assert_eq!(state.phase(), Some(Phase::Taking { saw: left }));
             out.clear();
-            let take_reply = Msg::FridgeResult { taken_or_added: 1, left: left - 1 };
+            let take_reply = Msg::FridgeResult {
+                taken_or_added: 1,
+                left: left - 1,
+            };
             polite.handle(&mut state, F, take_reply, &mut out);
             assert_eq!(state.phase(), Some(Phase::Got { drinks: 1 }));
             assert!(out.is_empty());
@@ -107,12 +138,26 @@ fn run(scenario: Scenario, schedule: &str) -> (i32, Vec<u8>) {
 fn two_thirsty_people_empty_the_fridge_in_either_order() {
     let scenario = Scenario::new(Protocol::Thirsty, 2, 2, 3).unwrap();
     // (schedule, the person who gets both drinks)
-    for (schedule, winner, loser) in [("1F-2F-F1-F2", 1, 2), ("2F-1F-F2-F1", 2, 1), ("1F-F1-2F-F2", 1, 2)] {
+    for (schedule, winner, loser) in [
+        ("1F-2F-F1-F2", 1, 2),
+        ("2F-1F-F2-F1", 2, 1),
+        ("1F-F1-2F-F2", 1, 2),
+    ] {
         let system = scenario.system();
-        let (world, _) = system.replay(&Schedule::parse(schedule, 'F').unwrap()).unwrap();
+        let (world, _) = system
+            .replay(&Schedule::parse(schedule, 'F').unwrap())
+            .unwrap();
         assert_eq!(world.states[0].drinks(), Some(0), "{schedule}");
-        assert_eq!(world.states[winner].phase(), Some(Phase::Got { drinks: 2 }), "{schedule}");
-        assert_eq!(world.states[loser].phase(), Some(Phase::Got { drinks: 0 }), "{schedule}");
+        assert_eq!(
+            world.states[winner].phase(),
+            Some(Phase::Got { drinks: 2 }),
+            "{schedule}"
+        );
+        assert_eq!(
+            world.states[loser].phase(),
+            Some(Phase::Got { drinks: 0 }),
+            "{schedule}"
+        );
         assert_eq!(run(scenario, schedule), (0, vec![winner as u8]));
     }
 }
@@ -125,7 +170,10 @@ fn look_before_take_can_serve_one_or_empty_the_fridge() {
     assert_eq!(run(scenario, "1F-F1-1F-F1-2F-F2-3F-F3"), (1, vec![1]));
     assert_eq!(run(scenario, "3F-F3-3F-F3-1F-F1-2F-F2"), (1, vec![3]));
     // Persons 1 and 2 both look while 2 are left, then both take: empty.
-    assert_eq!(run(scenario, "1F-2F-F1-F2-1F-2F-F1-F2-3F-F3"), (0, vec![1, 2]));
+    assert_eq!(
+        run(scenario, "1F-2F-F1-F2-1F-2F-F1-F2-3F-F3"),
+        (0, vec![1, 2])
+    );
     let outcome = {
         let system = scenario.system();
         let (world, _) = system
@@ -134,7 +182,10 @@ fn look_before_take_can_serve_one_or_empty_the_fridge() {
         scenario.outcome(&world)
     };
     assert!(outcome.politeness_failed());
-    assert!(outcome.to_string().contains("Politeness failed"), "{outcome}");
+    assert!(
+        outcome.to_string().contains("Politeness failed"),
+        "{outcome}"
+    );
 }
 
 #[test]
@@ -148,7 +199,10 @@ fn a_polite_person_can_be_told_zero_drinks_taken() {
         system.narrate(&deliveries[6]),
         "Fridge received take 1 from Person 1 and replied: took 1, 1 left"
     );
-    assert_eq!(system.narrate(last), "Person 3 received took 0, 0 left from Fridge");
+    assert_eq!(
+        system.narrate(last),
+        "Person 3 received took 0, 0 left from Fridge"
+    );
 }
 
 #[test]
@@ -191,9 +245,15 @@ fn impossible_deliveries_are_refused_with_the_step_named() {
         ("F1", 1, "nothing is in flight from Fridge to Person 1"),
         ("1F-1F", 2, "nothing is in flight from Person 1 to Fridge"),
         ("4F", 1, "there is no Person 4"),
-        ("1F-F1-1F-F1-F1", 5, "nothing is in flight from Fridge to Person 1"),
+        (
+            "1F-F1-1F-F1-F1",
+            5,
+            "nothing is in flight from Fridge to Person 1",
+        ),
     ] {
-        let err = system.replay(&Schedule::parse(text, 'F').unwrap()).unwrap_err();
+        let err = system
+            .replay(&Schedule::parse(text, 'F').unwrap())
+            .unwrap_err();
         assert_eq!((err.step, err.reason.as_str()), (step, reason), "{text}");
     }
 }
@@ -201,7 +261,13 @@ fn impossible_deliveries_are_refused_with_the_step_named() {
 #[test]
 fn scenario_parameters_are_range_checked() {
     assert!(Scenario::new(Protocol::LookBeforeTake, 8, 20, 1).is_ok());
-    for (people, drinks, ask, field) in [(0, 2, 3, "People"), (9, 2, 3, "People"), (3, -1, 3, "Drinks"), (3, 21, 3, "Drinks"), (3, 2, 0, "Ask")] {
+    for (people, drinks, ask, field) in [
+        (0, 2, 3, "People"),
+        (9, 2, 3, "People"),
+        (3, -1, 3, "Drinks"),
+        (3, 21, 3, "Drinks"),
+        (3, 2, 0, "Ask"),
+    ] {
         let err = Scenario::new(Protocol::Thirsty, people, drinks, ask).unwrap_err();
         assert_eq!(err.field, field);
         assert!(err.message.starts_with(field), "{}", err.message);
@@ -217,22 +283,42 @@ fn the_worker_host_answers_as_the_model_says() {
     let mut hosts: Vec<ActorHost> = system.actors.iter().map(|_| ActorHost::default()).collect();
     let init = system.init();
     for (i, actor) in system.actors.iter().enumerate() {
-        let reply = hosts[i].receive(ToActor::Init { id: ActorId(i as u8), actor: *actor });
-        let FromActor::Started { state, .. } = reply else { panic!("{reply:?}") };
+        let reply = hosts[i].receive(ToActor::Init {
+            id: ActorId(i as u8),
+            actor: *actor,
+        });
+        let FromActor::Started { state, .. } = reply else {
+            panic!("{reply:?}")
+        };
         assert_eq!(state, init.states[i]);
     }
     let mut world = system.init();
     for d in &deliveries {
-        let reply = hosts[d.step.to.index()].receive(ToActor::Deliver { from: d.step.from, msg: d.msg });
+        let reply = hosts[d.step.to.index()].receive(ToActor::Deliver {
+            from: d.step.from,
+            msg: d.msg,
+        });
         system.deliver(&mut world, d.step);
         assert_eq!(
             reply,
-            FromActor::Handled { handled: d.handled, state: world.states[d.step.to.index()], sent: d.sent.clone() }
+            FromActor::Handled {
+                handled: d.handled,
+                state: world.states[d.step.to.index()],
+                sent: d.sent.clone()
+            }
         );
     }
     assert_eq!(hosts[0].receive(ToActor::Stop), FromActor::Stopped);
-    let after = hosts[0].receive(ToActor::Deliver { from: P1, msg: Msg::Drink(0) });
-    assert!(matches!(after, FromActor::Handled { handled: Handled::Ignored, ref sent, .. } if sent.is_empty()));
+    let after = hosts[0].receive(ToActor::Deliver {
+        from: P1,
+        msg: Msg::Drink(0),
+    });
+    assert!(
+        matches!(after, FromActor::Handled { handled: Handled::Ignored, ref sent, .. } if sent.is_empty())
+    );
     let mut fresh = ActorHost::default();
-    assert!(matches!(fresh.receive(ToActor::Stop), FromActor::Failed { .. }));
+    assert!(matches!(
+        fresh.receive(ToActor::Stop),
+        FromActor::Failed { .. }
+    ));
 }

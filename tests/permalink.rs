@@ -9,10 +9,16 @@ fn links_round_trip() {
         (Scenario::default(), ""),
         (Scenario::default(), "1F-2F-F1-F2-1F"),
         (Scenario::new(Protocol::Thirsty, 2, 2, 3).unwrap(), "2F-F2"),
-        (Scenario::new(Protocol::LookBeforeTake, 8, 20, 3).unwrap(), "8F-F8-8F"),
+        (
+            Scenario::new(Protocol::LookBeforeTake, 8, 20, 3).unwrap(),
+            "8F-F8-8F",
+        ),
     ];
     for (scenario, schedule) in cases {
-        let link = Link { scenario, schedule: Schedule::parse(schedule, 'F').unwrap() };
+        let link = Link {
+            scenario,
+            schedule: Schedule::parse(schedule, 'F').unwrap(),
+        };
         let fragment = link.to_fragment();
         assert_eq!(Link::parse(&fragment).unwrap(), link, "{fragment}");
         assert_eq!(Link::parse(&format!("#{fragment}")).unwrap(), link);
@@ -49,14 +55,23 @@ fn malformed_truncated_and_impossible_links_are_refused() {
         ("v=1", "no scenario"),
         ("v=1&scenario=bank-heist", "unknown scenario"),
         ("v=1&scenario=thirsty&people=0", "People must be"),
-        ("v=1&scenario=thirsty&people=99999999999999999999", "People must be"),
+        (
+            "v=1&scenario=thirsty&people=99999999999999999999",
+            "People must be",
+        ),
         ("v=1&scenario=thirsty&people=x", "People must be"),
         ("v=1&scenario=thirsty&drinks=-1", "Drinks must be"),
         ("v=1&scenario=thirsty&ask=0", "Ask must be"),
         ("v=1&scenario=look-before-take&s=1F-", "malformed at step 2"),
         ("v=1&scenario=look-before-take&s=F1", "impossible at step 1"),
-        ("v=1&scenario=look-before-take&people=2&s=3F", "impossible at step 1: there is no Person 3"),
-        ("v=1&scenario=look-before-take&s=1F-F1-1F-F1-F1", "impossible at step 5"),
+        (
+            "v=1&scenario=look-before-take&people=2&s=3F",
+            "impossible at step 1: there is no Person 3",
+        ),
+        (
+            "v=1&scenario=look-before-take&s=1F-F1-1F-F1-F1",
+            "impossible at step 5",
+        ),
         ("v=1&v=1&scenario=thirsty", "twice"),
         ("v=1&scenario=look-before-take&s=1F%2DF1", "malformed"),
     ];

@@ -45,10 +45,16 @@ impl std::fmt::Display for Msg {
             Msg::Drink(0) => write!(f, "look"),
             Msg::Drink(n) if n > 0 => write!(f, "take {n}"),
             Msg::Drink(n) => write!(f, "load {}", -i64::from(n)),
-            Msg::FridgeResult { taken_or_added, left } if taken_or_added < 0 => {
+            Msg::FridgeResult {
+                taken_or_added,
+                left,
+            } if taken_or_added < 0 => {
                 write!(f, "added {}, {left} left", -i64::from(taken_or_added))
             }
-            Msg::FridgeResult { taken_or_added, left } => {
+            Msg::FridgeResult {
+                taken_or_added,
+                left,
+            } => {
                 write!(f, "took {taken_or_added}, {left} left")
             }
             Msg::Stop => write!(f, "stop"),

@@ -1,5 +1,5 @@
 //! The pure core: actors, the network, schedules, scenarios. No I/O, no
-//! clocks, no randomness, no `web_sys` — the same code runs natively under the
+//! clocks, no randomness, no web APIs: the same code runs natively under the
 //! explorer and the tests, and inside the Web Workers.
 
 pub mod actor;

@@ -75,7 +75,11 @@ impl fmt::Display for ScenarioError {
 impl std::error::Error for ScenarioError {}
 
 /// Checks that `value` is a whole number within `range`, for the field `field`.
-pub fn parse_in_range(field: &'static str, text: &str, range: (i64, i64)) -> Result<i64, ScenarioError> {
+pub fn parse_in_range(
+    field: &'static str,
+    text: &str,
+    range: (i64, i64),
+) -> Result<i64, ScenarioError> {
     let (lo, hi) = range;
     let err = || ScenarioError {
         field,
@@ -103,7 +107,12 @@ impl Default for Scenario {
 
 impl Scenario {
     /// Builds a scenario, refusing parameters outside their ranges.
-    pub fn new(protocol: Protocol, people: i64, drinks: i64, ask: i64) -> Result<Scenario, ScenarioError> {
+    pub fn new(
+        protocol: Protocol,
+        people: i64,
+        drinks: i64,
+        ask: i64,
+    ) -> Result<Scenario, ScenarioError> {
         let check = |field: &'static str, v: i64, range: (i64, i64)| {
             parse_in_range(field, &v.to_string(), range)
         };
@@ -181,7 +190,10 @@ impl fmt::Display for Outcome {
         };
         write!(f, "{left}; {who}")?;
         if self.politeness_failed() {
-            write!(f, ". Politeness failed: everyone was polite, yet the fridge is empty")?;
+            write!(
+                f,
+                ". Politeness failed: everyone was polite, yet the fridge is empty"
+            )?;
         }
         Ok(())
     }

@@ -94,7 +94,10 @@ impl Schedule {
         }
         let mut steps = Vec::new();
         for (i, token) in text.split('-').enumerate() {
-            let bad = |reason: String| ParseError { step: i + 1, reason };
+            let bad = |reason: String| ParseError {
+                step: i + 1,
+                reason,
+            };
             let chars: Vec<char> = token.chars().collect();
             let [a, b] = chars[..] else {
                 return Err(bad(format!(

@@ -91,7 +91,12 @@ impl System {
         let msg = world.net.take(step)?;
         let mut sent = Outbox::new();
         let actor = self.actors.get(step.to.index())?;
-        let handled = actor.handle(&mut world.states[step.to.index()], step.from, msg, &mut sent);
+        let handled = actor.handle(
+            &mut world.states[step.to.index()],
+            step.from,
+            msg,
+            &mut sent,
+        );
         for &(to, out) in &sent {
             world.net.post(step.to, to, out);
         }
@@ -127,7 +132,10 @@ impl System {
         let mut done = Vec::with_capacity(schedule.len());
         for (i, &step) in schedule.0.iter().enumerate() {
             self.check_step(&world, step)
-                .map_err(|reason| ReplayError { step: i + 1, reason })?;
+                .map_err(|reason| ReplayError {
+                    step: i + 1,
+                    reason,
+                })?;
             done.extend(self.deliver(&mut world, step));
         }
         Ok((world, done))

@@ -1,0 +1,408 @@
+//! The stepper: the page as the network.
+//!
+//! The page holds every message in flight in a [`Network`] (the model's own
+//! type). A delivery takes the head of one channel and posts it to the
+//! receiver's worker; the worker's reply carries the actor's new state and
+//! the messages it sent, which the page puts in flight. One delivery is
+//! outstanding at a time, so the page's view of the world is always a state of
+//! the model. Nothing here knows what a message means: that is the actors'
+//! code, running in the workers.
+
+use std::cell::RefCell;
+use std::collections::VecDeque;
+use std::rc::{Rc, Weak};
+
+use gloo_worker::{Spawnable, WorkerBridge};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+
+use super::actor_worker::{ActorWorker, LOADER};
+use super::codec::JsCodec;
+use crate::model::{ActorId, ActorState, Delivery, Msg, Network, Scenario, Schedule, Step, System};
+use crate::permalink::Link;
+use crate::wire::{FromActor, ToActor};
+
+/// How long a worker may take to answer before the page says it failed.
+/// Generous: a cold start compiles the worker's wasm.
+const WATCHDOG_MS: i32 = 8000;
+
+pub type Shared = Rc<RefCell<App>>;
+
+/// What a request to a worker was, so its reply can be understood.
+#[derive(Clone, Copy, Debug)]
+enum Request {
+    Init,
+    Deliver(Step, Msg),
+    Restore,
+}
+
+/// One actor's worker, and what the page last heard of the actor's state.
+struct Slot {
+    bridge: Option<WorkerBridge<ActorWorker>>,
+    state: Option<ActorState>,
+    /// Requests sent and not yet answered, oldest first, with their serials.
+    awaiting: VecDeque<(u64, Request)>,
+}
+
+/// A delivery made, and what it changed, so it can be undone.
+pub struct Entry {
+    pub step: Step,
+    pub msg: Msg,
+    pub narration: String,
+    before_net: Network,
+    before_state: ActorState,
+}
+
+pub struct App {
+    me: Weak<RefCell<App>>,
+    /// Called after every change, to redraw.
+    on_change: Rc<dyn Fn(&App)>,
+    pub scenario: Scenario,
+    pub system: System,
+    /// Bumped whenever the workers are replaced; replies from older
+    /// generations are ignored.
+    generation: u32,
+    slots: Vec<Slot>,
+    pub net: Network,
+    pub history: Vec<Entry>,
+    /// Steps of a permalink still to replay through the workers.
+    script: VecDeque<Step>,
+    pub replay_total: usize,
+    /// Something the person should know (a refused link, a refused input).
+    pub notice: Option<String>,
+    /// A worker that failed; the page offers a restart.
+    pub failure: Option<String>,
+    serial: u64,
+}
+
+impl App {
+    pub fn new(on_change: Rc<dyn Fn(&App)>) -> Shared {
+        let scenario = Scenario::default();
+        let system = scenario.system();
+        Rc::new_cyclic(|me| {
+            RefCell::new(App {
+                me: me.clone(),
+                on_change,
+                scenario,
+                net: Network::new(system.actors.len()),
+                system,
+                generation: 0,
+                slots: Vec::new(),
+                history: Vec::new(),
+                script: VecDeque::new(),
+                replay_total: 0,
+                notice: None,
+                failure: None,
+                serial: 0,
+            })
+        })
+    }
+
+    /// Runs `f` on the app, then redraws. The one way in from events.
+    pub fn update(shared: &Shared, f: impl FnOnce(&mut App)) {
+        let on_change = {
+            let mut app = shared.borrow_mut();
+            f(&mut app);
+            app.on_change.clone()
+        };
+        on_change(&shared.borrow());
+    }
+
+    /// Workers that are running (spawned and not yet stopped).
+    pub fn live_workers(&self) -> usize {
+        self.slots.iter().filter(|s| s.bridge.is_some()).count()
+    }
+
+    pub fn states(&self) -> impl Iterator<Item = Option<&ActorState>> {
+        self.slots.iter().map(|s| s.state.as_ref())
+    }
+
+    pub fn started(&self) -> bool {
+        !self.slots.is_empty() && self.slots.iter().all(|s| s.state.is_some())
+    }
+
+    /// Waiting for a worker, or replaying a link: no new delivery yet.
+    pub fn busy(&self) -> bool {
+        !self.started()
+            || !self.script.is_empty()
+            || self.slots.iter().any(|s| !s.awaiting.is_empty())
+    }
+
+    /// The run has finished: everything started, nothing in flight or pending.
+    pub fn finished(&self) -> bool {
+        !self.busy() && self.failure.is_none() && self.net.is_empty()
+    }
+
+    pub fn schedule(&self) -> Schedule {
+        Schedule(self.history.iter().map(|e| e.step).collect())
+    }
+
+    pub fn link(&self) -> Link {
+        Link {
+            scenario: self.scenario,
+            schedule: self.schedule(),
+        }
+    }
+
+    /// Replaces the workers with fresh ones for `scenario` and replays
+    /// `schedule` through them. The old workers get the poison pill first.
+    pub fn load(&mut self, scenario: Scenario, schedule: Schedule) {
+        self.stop_workers();
+        self.scenario = scenario;
+        self.system = scenario.system();
+        self.net = Network::new(self.system.actors.len());
+        self.history.clear();
+        self.failure = None;
+        self.replay_total = schedule.len();
+        self.script = schedule.0.into();
+        self.spawn_workers();
+    }
+
+    pub fn reset(&mut self) {
+        self.notice = None;
+        self.load(self.scenario, Schedule::default());
+    }
+
+    /// New workers, back to where the history had got to.
+    pub fn restart(&mut self) {
+        let schedule = self.schedule();
+        self.load(self.scenario, schedule);
+    }
+
+    /// Stops every worker through its channel: the poison pill, then the
+    /// bridge is dropped, after which gloo-worker asks the worker to close.
+    fn stop_workers(&mut self) {
+        self.generation = self.generation.wrapping_add(1);
+        for slot in self.slots.drain(..) {
+            if let Some(bridge) = slot.bridge {
+                bridge.send(ToActor::Stop);
+            }
+        }
+    }
+
+    fn spawn_workers(&mut self) {
+        let generation = self.generation;
+        let actors = self.system.actors.clone();
+        for (i, actor) in actors.into_iter().enumerate() {
+            let me = self.me.clone();
+            let bridge = ActorWorker::spawner()
+                .encoding::<JsCodec>()
+                .with_loader(true)
+                .callback(move |reply| {
+                    if let Some(app) = me.upgrade() {
+                        App::update(&app, |app| app.on_reply(generation, i, reply));
+                    }
+                })
+                .spawn(LOADER);
+            self.slots.push(Slot {
+                bridge: Some(bridge),
+                state: None,
+                awaiting: VecDeque::new(),
+            });
+            self.request(
+                i,
+                ToActor::Init {
+                    id: ActorId(i as u8),
+                    actor,
+                },
+                Request::Init,
+            );
+        }
+    }
+
+    fn request(&mut self, i: usize, msg: ToActor, what: Request) {
+        self.serial += 1;
+        let serial = self.serial;
+        let Some(bridge) = self.slots.get(i).and_then(|s| s.bridge.as_ref()) else {
+            return;
+        };
+        bridge.send(msg);
+        self.slots[i].awaiting.push_back((serial, what));
+        self.arm_watchdog(i, serial);
+    }
+
+    /// If request `serial` to actor `i` is still unanswered after
+    /// WATCHDOG_MS, the worker is reported as failed.
+    fn arm_watchdog(&self, i: usize, serial: u64) {
+        let me = self.me.clone();
+        let generation = self.generation;
+        let fire = Closure::once_into_js(move || {
+            let Some(app) = me.upgrade() else { return };
+            let stuck = {
+                let app = app.borrow();
+                app.generation == generation
+                    && app
+                        .slots
+                        .get(i)
+                        .and_then(|s| s.awaiting.front())
+                        .map(|a| a.0)
+                        == Some(serial)
+            };
+            if stuck {
+                App::update(&app, |app| {
+                    let name = app.system.name(ActorId(i as u8));
+                    let what = if app.slots[i].state.is_none() {
+                        "start"
+                    } else {
+                        "answer"
+                    };
+                    app.fail(format!(
+                        "{name}'s worker did not {what} within {} s.",
+                        WATCHDOG_MS / 1000
+                    ));
+                });
+            }
+        });
+        if let Some(window) = web_sys::window() {
+            // A timer that cannot be set only loses the watchdog.
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
+                fire.unchecked_ref(),
+                WATCHDOG_MS,
+            );
+        }
+    }
+
+    fn fail(&mut self, message: String) {
+        self.failure.get_or_insert(message);
+        self.script.clear();
+    }
+
+    fn on_reply(&mut self, generation: u32, i: usize, reply: FromActor) {
+        if generation != self.generation || i >= self.slots.len() {
+            return; // a worker already replaced
+        }
+        let Some((_, what)) = self.slots[i].awaiting.pop_front() else {
+            let name = self.system.name(ActorId(i as u8));
+            return self.fail(format!("{name}'s worker sent a reply nobody asked for."));
+        };
+        let from = ActorId(i as u8);
+        match (what, reply) {
+            (Request::Init, FromActor::Started { state, sent }) => {
+                self.slots[i].state = Some(state);
+                for (to, msg) in sent {
+                    self.net.post(from, to, msg);
+                }
+            }
+            (
+                Request::Deliver(step, msg),
+                FromActor::Handled {
+                    handled,
+                    state,
+                    sent,
+                },
+            ) => {
+                self.slots[i].state = Some(state);
+                for &(to, out) in &sent {
+                    self.net.post(from, to, out);
+                }
+                let narration = self.system.narrate(&Delivery {
+                    step,
+                    msg,
+                    handled,
+                    sent,
+                });
+                if let Some(entry) = self.history.last_mut() {
+                    entry.narration = narration;
+                }
+            }
+            (Request::Restore, FromActor::Restored) => {}
+            (_, FromActor::Failed { error }) => {
+                let name = self.system.name(from);
+                self.slots[i].bridge = None; // it closes itself after a failure
+                return self.fail(format!("{name}'s worker failed: {error}"));
+            }
+            (what, reply) => {
+                let name = self.system.name(from);
+                return self.fail(format!(
+                    "{name}'s worker answered {reply:?} to {what:?}; the page and the worker disagree."
+                ));
+            }
+        }
+        self.continue_script();
+    }
+
+    /// Replays the next permalink step once everything is quiet.
+    fn continue_script(&mut self) {
+        if !self.started() || self.slots.iter().any(|s| !s.awaiting.is_empty()) {
+            return;
+        }
+        if let Some(step) = self.script.pop_front() {
+            if let Err(reason) = self.system.check_step(&self.snapshot_world_net(), step) {
+                self.script.clear();
+                self.notice = Some(format!("The link could not be replayed: {reason}."));
+                return;
+            }
+            self.send_delivery(step);
+        }
+    }
+
+    fn snapshot_world_net(&self) -> crate::model::World {
+        crate::model::World {
+            states: self.slots.iter().filter_map(|s| s.state).collect(),
+            net: self.net.clone(),
+        }
+    }
+
+    /// A person chose to deliver `step`.
+    pub fn deliver(&mut self, step: Step) {
+        if self.busy() || self.failure.is_some() {
+            return;
+        }
+        if self.net.head(step).is_none() {
+            return; // a stale button; the redraw will remove it
+        }
+        self.notice = None;
+        self.send_delivery(step);
+    }
+
+    fn send_delivery(&mut self, step: Step) {
+        let before_net = self.net.clone();
+        let Some(msg) = self.net.take(step) else {
+            return;
+        };
+        let to = step.to.index();
+        let Some(before_state) = self.slots.get(to).and_then(|s| s.state) else {
+            return;
+        };
+        self.history.push(Entry {
+            step,
+            msg,
+            narration: format!(
+                "{} is handling {msg} from {}…",
+                self.system.name(step.to),
+                self.system.name(step.from)
+            ),
+            before_net,
+            before_state,
+        });
+        self.request(
+            to,
+            ToActor::Deliver {
+                from: step.from,
+                msg,
+            },
+            Request::Deliver(step, msg),
+        );
+    }
+
+    /// Undoes the last delivery: the network as it was, and the receiver's
+    /// worker put back into its earlier state.
+    pub fn step_back(&mut self) {
+        if self.busy() || self.failure.is_some() {
+            return;
+        }
+        let Some(entry) = self.history.pop() else {
+            return;
+        };
+        self.net = entry.before_net;
+        let to = entry.step.to.index();
+        self.slots[to].state = Some(entry.before_state);
+        self.request(
+            to,
+            ToActor::Restore {
+                state: entry.before_state,
+            },
+            Request::Restore,
+        );
+    }
+}

@@ -1,0 +1,298 @@
+//! The page (wasm32 only): wires the DOM's events to the [`app::App`] and
+//! redraws with [`view`]. The actor workers' glue is in [`actor_worker`].
+
+pub mod actor_worker;
+pub mod app;
+pub mod codec;
+pub mod view;
+
+use std::rc::Rc;
+
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use web_sys::{Document, Element, HtmlInputElement, HtmlSelectElement};
+
+use crate::model::scenario::{parse_in_range, ASK, DRINKS, PEOPLE};
+use crate::model::{Protocol, Scenario, Schedule, Step};
+use crate::permalink::Link;
+use app::{App, Shared};
+
+/// Shows an error in the page instead of leaving it blank or frozen without
+/// a word. Only reached by a bug: every input from outside is checked.
+fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let text = info.to_string();
+        web_sys::console::error_1(&text.clone().into());
+        if let Some(el) = web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.get_element_by_id("notice"))
+        {
+            el.set_inner_html(&format!(
+                r#"<p class="failure">racelab hit a bug and stopped: {}. Reloading the page starts it again.</p>"#,
+                view::esc(&text)
+            ));
+        }
+    }));
+}
+
+fn listen(target: &web_sys::EventTarget, event: &str, f: impl FnMut(web_sys::Event) + 'static) {
+    let closure = Closure::<dyn FnMut(web_sys::Event)>::new(f);
+    let _ = target.add_event_listener_with_callback(event, closure.as_ref().unchecked_ref());
+    closure.forget(); // lives as long as the page
+}
+
+fn input_value(doc: &Document, id: &str) -> String {
+    doc.get_element_by_id(id)
+        .and_then(|e| e.dyn_into::<HtmlInputElement>().ok())
+        .map(|e| e.value())
+        .unwrap_or_default()
+}
+
+/// Puts a scenario's parameters into the form.
+fn show_scenario(doc: &Document, s: &Scenario) {
+    for (id, value) in [
+        ("people", s.people.to_string()),
+        ("drinks", s.drinks.to_string()),
+        ("ask", s.ask.to_string()),
+    ] {
+        if let Some(input) = doc
+            .get_element_by_id(id)
+            .and_then(|e| e.dyn_into::<HtmlInputElement>().ok())
+        {
+            input.set_value(&value);
+            let _ = input.remove_attribute("aria-invalid");
+        }
+    }
+    if let Some(select) = doc
+        .get_element_by_id("protocol")
+        .and_then(|e| e.dyn_into::<HtmlSelectElement>().ok())
+    {
+        select.set_value(s.protocol.name());
+    }
+    set_ask_visibility(doc, s.protocol);
+    if let Some(el) = doc.get_element_by_id("scenario-error") {
+        el.set_text_content(None);
+    }
+}
+
+fn set_ask_visibility(doc: &Document, protocol: Protocol) {
+    if let Some(el) = doc.get_element_by_id("ask-field") {
+        let _ = if protocol == Protocol::Thirsty {
+            el.remove_attribute("hidden")
+        } else {
+            el.set_attribute("hidden", "")
+        };
+    }
+}
+
+fn selected_protocol(doc: &Document) -> Protocol {
+    doc.get_element_by_id("protocol")
+        .and_then(|e| e.dyn_into::<HtmlSelectElement>().ok())
+        .and_then(|s| Protocol::from_name(&s.value()))
+        .unwrap_or(Protocol::LookBeforeTake)
+}
+
+/// Reads the form; a bad field gets an inline message and the current
+/// scenario keeps running.
+fn read_form(doc: &Document) -> Option<Scenario> {
+    let protocol = selected_protocol(doc);
+    let fields = [
+        ("people", "People", PEOPLE),
+        ("drinks", "Drinks", DRINKS),
+        ("ask", "Ask", ASK),
+    ];
+    let mut values = [0i64; 3];
+    let mut errors = Vec::new();
+    for (k, (id, label, range)) in fields.into_iter().enumerate() {
+        let input = doc.get_element_by_id(id);
+        let relevant = id != "ask" || protocol == Protocol::Thirsty;
+        match parse_in_range(label, &input_value(doc, id), range) {
+            Ok(v) => {
+                values[k] = v;
+                if let Some(i) = &input {
+                    let _ = i.remove_attribute("aria-invalid");
+                }
+            }
+            Err(e) if relevant => {
+                errors.push(e.message);
+                if let Some(i) = &input {
+                    let _ = i.set_attribute("aria-invalid", "true");
+                }
+            }
+            Err(_) => values[k] = Scenario::default().ask.into(),
+        }
+    }
+    let message = doc.get_element_by_id("scenario-error");
+    if !errors.is_empty() {
+        if let Some(el) = message {
+            el.set_text_content(Some(&format!(
+                "{}. The current scenario keeps running.",
+                errors.join(". ")
+            )));
+        }
+        return None;
+    }
+    if let Some(el) = message {
+        el.set_text_content(None);
+    }
+    Scenario::new(protocol, values[0], values[1], values[2]).ok()
+}
+
+fn location_hash() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default()
+}
+
+/// Writes the current state's permalink into the address bar (without
+/// adding a browser history entry per delivery).
+fn write_permalink(app: &App) {
+    let fragment = format!("#{}", app.link().to_fragment());
+    if location_hash() == fragment {
+        return;
+    }
+    if let Some(window) = web_sys::window() {
+        if let Ok(history) = window.history() {
+            let _ =
+                history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&fragment));
+        }
+    }
+}
+
+/// Opens a permalink; a bad one is explained and the default scenario loads.
+fn open_link(app: &mut App, doc: &Document, fragment: &str) {
+    let (link, notice) = match Link::parse(fragment) {
+        Ok(link) => (link, None),
+        Err(e) => (
+            Link {
+                scenario: Scenario::default(),
+                schedule: Schedule::default(),
+            },
+            Some(format!(
+                "This link could not be opened: {e}. Showing the default scenario instead."
+            )),
+        ),
+    };
+    show_scenario(doc, &link.scenario);
+    app.load(link.scenario, link.schedule);
+    app.notice = notice;
+}
+
+fn on_click(shared: &Shared, target: Element) {
+    let Ok(Some(button)) = target.closest("[data-action]") else {
+        return;
+    };
+    if button.has_attribute("disabled") {
+        return;
+    }
+    let action = button.get_attribute("data-action").unwrap_or_default();
+    App::update(shared, |app| match action.as_str() {
+        "deliver" => {
+            let code = button.get_attribute("data-step").unwrap_or_default();
+            if let Ok(Schedule(steps)) = Schedule::parse(&code, app.system.server_letter) {
+                if let [step] = steps[..] {
+                    app.deliver(step);
+                }
+            }
+        }
+        "back" => app.step_back(),
+        "reset" => app.reset(),
+        "restart" => app.restart(),
+        _ => {}
+    });
+}
+
+/// Delivers the n-th deliverable message (used by the digit shortcuts).
+fn nth_step(app: &App, n: usize) -> Option<Step> {
+    app.net.deliverable().nth(n).map(|(step, _)| step)
+}
+
+/// The page's entry point.
+pub fn start() {
+    install_panic_hook();
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let Some(doc) = window.document() else { return };
+    let shared = App::new(Rc::new(|app: &App| {
+        view::render(app);
+        write_permalink(app);
+    }));
+    if let Some(boot) = doc.get_element_by_id("boot") {
+        boot.remove();
+    }
+
+    {
+        let shared = shared.clone();
+        listen(&doc, "click", move |event| {
+            if let Some(target) = event.target().and_then(|t| t.dyn_into::<Element>().ok()) {
+                on_click(&shared, target);
+            }
+        });
+    }
+    if let Some(form) = doc.get_element_by_id("scenario") {
+        let shared = shared.clone();
+        let d = doc.clone();
+        listen(&form, "submit", move |event| {
+            event.prevent_default();
+            if let Some(scenario) = read_form(&d) {
+                App::update(&shared, |app| {
+                    app.notice = None;
+                    app.load(scenario, Schedule::default());
+                });
+            }
+        });
+    }
+    if let Some(select) = doc.get_element_by_id("protocol") {
+        let d = doc.clone();
+        listen(&select, "change", move |_| {
+            set_ask_visibility(&d, selected_protocol(&d))
+        });
+    }
+    {
+        let shared = shared.clone();
+        let d = doc.clone();
+        listen(&window, "hashchange", move |_| {
+            let hash = location_hash();
+            let current = format!("#{}", shared.borrow().link().to_fragment());
+            if hash != current {
+                App::update(&shared, |app| open_link(app, &d, &hash));
+            }
+        });
+    }
+    {
+        let shared = shared.clone();
+        listen(&doc, "keydown", move |event| {
+            let Ok(key) = event.clone().dyn_into::<web_sys::KeyboardEvent>() else {
+                return;
+            };
+            let typing = key
+                .target()
+                .and_then(|t| t.dyn_into::<Element>().ok())
+                .is_some_and(|el| {
+                    matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA")
+                });
+            if typing || key.ctrl_key() || key.meta_key() || key.alt_key() {
+                return;
+            }
+            let k = key.key();
+            if let Some(d) = k
+                .chars()
+                .next()
+                .and_then(|c| c.to_digit(10))
+                .filter(|d| (1..=9).contains(d) && k.len() == 1)
+            {
+                App::update(&shared, |app| {
+                    if let Some(step) = nth_step(app, d as usize - 1) {
+                        app.deliver(step);
+                    }
+                });
+            } else if k == "ArrowLeft" || k == "Backspace" {
+                App::update(&shared, App::step_back);
+            }
+        });
+    }
+
+    let hash = location_hash();
+    App::update(&shared, |app| open_link(app, &doc, &hash));
+}

@@ -1,0 +1,215 @@
+//! Drawing: the app's state as HTML, region by region. Reads the app, never
+//! changes it. Every string that could come from outside is escaped.
+
+use std::fmt::Write;
+
+use wasm_bindgen::JsCast;
+use web_sys::{Document, HtmlElement};
+
+use super::app::App;
+use crate::model::people::Phase;
+use crate::model::ActorId;
+
+/// `&`, `<`, `>`, `"` and `'` made safe for text and attribute values.
+pub fn esc(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn set(doc: &Document, id: &str, html: &str) {
+    if let Some(el) = doc.get_element_by_id(id) {
+        if el.inner_html() != html {
+            el.set_inner_html(html);
+        }
+    }
+}
+
+fn phase_class(phase: Option<Phase>) -> &'static str {
+    match phase {
+        Some(Phase::Got { drinks }) if drinks > 0 => "served",
+        Some(Phase::Got { .. }) | Some(Phase::Left { .. }) => "unserved",
+        _ => "waiting",
+    }
+}
+
+fn actors(app: &App) -> String {
+    let mut html = String::new();
+    for (i, state) in app.states().enumerate() {
+        let id = ActorId(i as u8);
+        let name = esc(&app.system.name(id));
+        let text = state.map_or("starting…".to_string(), |s| s.describe());
+        let class = if i == 0 {
+            "fridge"
+        } else {
+            phase_class(state.and_then(|s| s.phase()))
+        };
+        let _ = write!(
+            html,
+            r#"<li class="actor {class}" data-actor="{i}"><span class="name">{name}</span> <span class="state">{}</span></li>"#,
+            esc(&text)
+        );
+    }
+    html
+}
+
+fn flight(app: &App) -> String {
+    if !app.started() {
+        return "<p>Starting the workers…</p>".to_string();
+    }
+    if app.net.is_empty() {
+        return "<p>Nothing is in flight.</p>".to_string();
+    }
+    let mut html = String::from(r#"<ol class="flight">"#);
+    let disabled = if app.busy() { " disabled" } else { "" };
+    let mut number = 0;
+    for (step, head) in app.net.deliverable() {
+        number += 1;
+        let from = esc(&app.system.name(step.from));
+        let to = esc(&app.system.name(step.to));
+        let msg = esc(&head.to_string());
+        let code = step.display(app.system.server_letter);
+        let queued: Vec<String> = app
+            .net
+            .channel(step)
+            .skip(1)
+            .map(|m| esc(&m.to_string()))
+            .collect();
+        let behind = if queued.is_empty() {
+            String::new()
+        } else {
+            format!(r#"<span class="queued">then: {}</span>"#, queued.join(", "))
+        };
+        let _ = write!(
+            html,
+            r#"<li><button type="button" class="deliver" data-action="deliver" data-step="{code}" aria-label="Deliver {msg} from {from} to {to}"{disabled}><kbd>{number}</kbd> <strong>{msg}</strong> <span class="route">{from} → {to}</span></button>{behind}</li>"#
+        );
+    }
+    html.push_str("</ol>");
+    html
+}
+
+fn history(app: &App) -> String {
+    if app.history.is_empty() {
+        return "<p>No deliveries yet.</p>".to_string();
+    }
+    let mut html = String::from(r#"<ol class="history">"#);
+    for entry in &app.history {
+        let code = entry.step.display(app.system.server_letter);
+        let _ = write!(
+            html,
+            r#"<li data-step="{code}">{}</li>"#,
+            esc(&entry.narration)
+        );
+    }
+    html.push_str("</ol>");
+    html
+}
+
+fn status(app: &App) -> String {
+    if let Some(failure) = &app.failure {
+        return format!("Stopped: {}", esc(failure));
+    }
+    if !app.started() {
+        return "Starting the workers…".to_string();
+    }
+    if app.history.len() < app.replay_total && app.busy() {
+        return format!(
+            "Replaying the link: {} of {} deliveries…",
+            app.history.len(),
+            app.replay_total
+        );
+    }
+    if app.finished() {
+        let world = crate::model::World {
+            states: app.states().flatten().copied().collect(),
+            net: app.net.clone(),
+        };
+        let outcome = app.scenario.outcome(&world);
+        return format!("Finished: {}.", esc(&outcome.to_string()));
+    }
+    let n = app.net.in_flight().count();
+    let noun = if n == 1 { "message is" } else { "messages are" };
+    format!("{n} {noun} in flight. You are the network: choose which one is delivered next.")
+}
+
+fn notice(app: &App) -> String {
+    let mut html = String::new();
+    if let Some(notice) = &app.notice {
+        let _ = write!(html, r#"<p class="notice">{}</p>"#, esc(notice));
+    }
+    if let Some(failure) = &app.failure {
+        let _ = write!(
+            html,
+            r#"<p class="failure">{} <button type="button" data-action="restart">Restart workers</button></p>"#,
+            esc(failure)
+        );
+    }
+    html
+}
+
+/// Redraws every region from `app`. Keeps keyboard focus sensible: if focus
+/// was on a button that the redraw replaced, it moves to the first Deliver
+/// button, or to the status when there is none.
+pub fn render(app: &App) {
+    let Some(doc) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let focus_was_in_flight = doc
+        .active_element()
+        .is_some_and(|el| el.closest("#flight").ok().flatten().is_some());
+    set(&doc, "actors", &actors(app));
+    set(&doc, "flight", &flight(app));
+    set(&doc, "history", &history(app));
+    set(&doc, "status", &status(app));
+    set(&doc, "notice", &notice(app));
+    let workers = app.live_workers();
+    set(
+        &doc,
+        "workers",
+        &format!(
+            "{workers} worker{} live",
+            if workers == 1 { "" } else { "s" }
+        ),
+    );
+    let can_step = !app.busy() && app.failure.is_none();
+    for (id, enabled) in [
+        ("back", can_step && !app.history.is_empty()),
+        ("reset", app.started() || app.failure.is_some()),
+    ] {
+        if let Some(button) = doc.get_element_by_id(id) {
+            let _ = if enabled {
+                button.remove_attribute("disabled")
+            } else {
+                button.set_attribute("disabled", "")
+            };
+        }
+    }
+    if let Some(root) = doc.get_element_by_id("app") {
+        let _ = root.set_attribute("data-deliveries", &app.history.len().to_string());
+        let _ = root.set_attribute("data-busy", if app.busy() { "true" } else { "false" });
+    }
+    if focus_was_in_flight
+        && doc
+            .active_element()
+            .is_none_or(|el| el == doc.body().map(Into::into).unwrap_or(el.clone()))
+    {
+        let target = doc
+            .query_selector("#flight button:not([disabled])")
+            .ok()
+            .flatten()
+            .or_else(|| doc.get_element_by_id("status"));
+        if let Some(el) = target.and_then(|e| e.dyn_into::<HtmlElement>().ok()) {
+            let _ = el.focus();
+        }
+    }
+}

@@ -1,0 +1,189 @@
+// The stepper end to end: headless Chromium, the release bundle served under
+// a sub-path, the real actor workers.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { start, open, settled, deliver, deliverButton, snapshot, eventually, median, ARTIFACTS } from './harness.mjs';
+
+let env;
+before(async () => { env = await start(); });
+after(async () => { await env?.close(); });
+
+const P = (n) => `Person ${n}`;
+const F = 'Fridge';
+
+// Everyone looks while 2 are left, Persons 1 and 2 take, Person 3 sees 0.
+const EMPTYING = [
+  ['look', P(1), F], ['look', P(2), F],
+  ['took 0, 2 left', F, P(1)], ['took 0, 2 left', F, P(2)],
+  ['take 1', P(1), F], ['take 1', P(2), F],
+  ['took 1, 1 left', F, P(1)], ['took 1, 0 left', F, P(2)],
+  ['look', P(3), F], ['took 0, 0 left', F, P(3)],
+];
+
+test('the default page is the reading puzzle, with one worker per actor', async () => {
+  const page = await open(env);
+  const s = await snapshot(page);
+  assert.deepEqual(s.actors, ['Fridge 2 drinks', 'Person 1 about to look', 'Person 2 about to look', 'Person 3 about to look']);
+  assert.deepEqual(s.flight, [1, 2, 3].map((n) => `Deliver look from Person ${n} to Fridge`));
+  await assert.doesNotReject(page.getByRole('status').filter({ hasText: '3 messages are in flight' }).waitFor());
+  assert.equal(page.workers().length, 4);
+  assert.match(await page.locator('#workers').textContent(), /^4 workers live$/);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('clicking a schedule that empties the fridge: 0 left and politeness failed', async () => {
+  const page = await open(env);
+  for (const [msg, from, to] of EMPTYING) await deliver(page, msg, from, to);
+  const status = await page.getByRole('status').textContent();
+  assert.match(status, /0 drinks left/);
+  assert.match(status, /Person 1 and Person 2 got a drink/);
+  assert.match(status, /Politeness failed/);
+  const s = await snapshot(page);
+  assert.equal(s.flight.length, 0);
+  assert.deepEqual(s.actors, ['Fridge 0 drinks', 'Person 1 got a drink', 'Person 2 got a drink', 'Person 3 saw 0 left, left without one']);
+  assert.equal(s.history[0], 'Fridge received look from Person 1 and replied: took 0, 2 left');
+  assert.match(page.url(), /#v=1&scenario=look-before-take&people=3&drinks=2&s=1F-2F-F1-F2-1F-2F-F1-F2-3F-F3$/);
+  await page.close();
+});
+
+test('Step back restores the previous state, in the page and in the worker', async () => {
+  const page = await open(env);
+  for (const step of EMPTYING.slice(0, 6)) await deliver(page, ...step);
+  const before = await snapshot(page);
+  const url = page.url();
+  await deliver(page, 'took 1, 1 left', F, P(1));
+  assert.notDeepEqual(await snapshot(page), before);
+  await page.getByRole('button', { name: 'Step back' }).click();
+  await settled(page);
+  assert.deepEqual(await snapshot(page), before);
+  assert.equal(page.url(), url);
+  // The fridge's worker really is back: delivering Person 2's take now sees 2 drinks.
+  await deliver(page, 'took 1, 1 left', F, P(2));
+  assert.equal((await snapshot(page)).actors[2], 'Person 2 got a drink');
+  await page.close();
+});
+
+test('a permalink rebuilds exactly that state through the real workers', async () => {
+  const clicked = await open(env);
+  for (const step of EMPTYING.slice(0, 7)) await deliver(clicked, ...step);
+  const expected = await snapshot(clicked);
+  const fragment = new URL(clicked.url()).hash.slice(1);
+  await clicked.close();
+
+  const page = await open(env, fragment);
+  assert.deepEqual(await snapshot(page), expected);
+  assert.equal(page.workers().length, 4);
+  // ...and it goes on from there.
+  await deliver(page, 'took 1, 0 left', F, P(2));
+  assert.equal((await snapshot(page)).actors[0], 'Fridge 0 drinks');
+  await page.close();
+});
+
+test('a thirsty permalink: two people asking for 3 from 2 drinks', async () => {
+  const page = await open(env, 'v=1&scenario=thirsty&people=2&drinks=2&ask=3&s=2F-1F-F2-F1');
+  const s = await snapshot(page);
+  assert.deepEqual(s.actors, ['Fridge 0 drinks', 'Person 1 got no drink', 'Person 2 got 2 drinks']);
+  assert.match(await page.getByRole('status').textContent(), /Finished: 0 drinks left; Person 2 got a drink\./);
+  assert.equal(await page.locator('#people').inputValue(), '2');
+  assert.equal(await page.locator('#protocol').inputValue(), 'thirsty');
+  await page.close();
+});
+
+for (const bad of ['garbage', 'v=1&scenario=look-before-take&s=F1', 'v=7&scenario=thirsty', 'v=1&scenario=look-before-take&people=40', 'v=1&scenario=look-before-take&s=1F-1F', 'v=1&scenario=%3Cimg%20src%3Dx%3E']) {
+  test(`a bad permalink (${bad}) says so and leaves a working default`, async () => {
+    const page = await open(env, bad);
+    await assert.doesNotReject(page.locator('#notice').filter({ hasText: 'This link could not be opened' }).waitFor());
+    assert.equal(await page.locator('#notice img').count(), 0, 'link text is escaped');
+    const s = await snapshot(page);
+    assert.deepEqual(s.flight, [1, 2, 3].map((n) => `Deliver look from Person ${n} to Fridge`));
+    await deliver(page, 'look', P(2), F);
+    assert.equal((await snapshot(page)).history.length, 1);
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  });
+}
+
+test('after 5 resets there are as many live workers as actors', async () => {
+  const page = await open(env);
+  await deliver(page, 'look', P(1), F);
+  for (let i = 0; i < 5; i++) {
+    await page.getByRole('button', { name: 'Reset' }).click();
+    await settled(page);
+  }
+  assert.equal((await snapshot(page)).history.length, 0);
+  await eventually(() => page.workers().length === 4, { what: `4 live workers (have ${page.workers().length})` });
+  assert.match(await page.locator('#workers').textContent(), /^4 workers live$/);
+  // Changing the scenario replaces the workers too.
+  await page.locator('#people').fill('6');
+  await page.getByRole('button', { name: 'Set up' }).click();
+  await settled(page);
+  await eventually(() => page.workers().length === 7, { what: '7 live workers' });
+  await page.close();
+});
+
+test('bad scenario input gets an inline message and the scenario keeps working', async () => {
+  const page = await open(env);
+  for (const [field, value, message] of [['#people', '99', 'People must be a whole number from 1 to 8'], ['#drinks', 'lots', 'Drinks must be a whole number from 0 to 20'], ['#people', '-1', 'People must be']]) {
+    await page.locator(field).fill(value);
+    await page.getByRole('button', { name: 'Set up' }).click();
+    await assert.doesNotReject(page.getByRole('alert').filter({ hasText: message }).waitFor());
+    await page.locator('#people').fill('3');
+    await page.locator('#drinks').fill('2');
+  }
+  await deliver(page, 'look', P(3), F);
+  await page.locator('#protocol').selectOption('thirsty');
+  await page.getByLabel('Ask').fill('5');
+  await page.locator('#people').fill('2');
+  await page.getByRole('button', { name: 'Set up' }).click();
+  await settled(page);
+  assert.deepEqual((await snapshot(page)).flight, ['Deliver take 5 from Person 1 to Fridge', 'Deliver take 5 from Person 2 to Fridge']);
+  await page.close();
+});
+
+test('a worker that fails is reported, and Restart brings the run back', async () => {
+  const page = await env.browser.newPage();
+  let blocked = true;
+  await page.route('**/actor_bg.wasm', (route) => (blocked ? route.abort() : route.continue()));
+  await page.goto(env.url + '#v=1&scenario=look-before-take&people=2&drinks=2&s=1F');
+  await assert.doesNotReject(page.locator('#notice').filter({ hasText: /worker did not start/ }).waitFor({ timeout: 15000 }));
+  blocked = false;
+  await page.getByRole('button', { name: 'Restart workers' }).click();
+  await settled(page);
+  const s = await snapshot(page);
+  assert.deepEqual(s.flight, ['Deliver look from Person 2 to Fridge', 'Deliver took 0, 2 left from Fridge to Person 1']);
+  await page.close();
+});
+
+test('figure: time from a Deliver click to the updated page', async (t) => {
+  const page = await open(env, 'v=1&scenario=look-before-take&people=8&drinks=20&s=');
+  const times = [];
+  while (times.length < 100) {
+    const ms = await page.evaluate(() => new Promise((resolve) => {
+      const app = document.querySelector('#app');
+      const target = Number(app.dataset.deliveries) + 1;
+      const button = document.querySelector('#flight button:not([disabled])');
+      const t0 = performance.now();
+      const observer = new MutationObserver(() => {
+        if (Number(app.dataset.deliveries) === target && app.dataset.busy === 'false') {
+          observer.disconnect();
+          resolve(performance.now() - t0);
+        }
+      });
+      observer.observe(app, { attributes: true });
+      button.click();
+    }));
+    times.push(ms);
+    if ((await snapshot(page)).flight.length === 0) {
+      await page.getByRole('button', { name: 'Reset' }).click();
+      await settled(page);
+    }
+  }
+  const figure = { deliver_click_to_update_ms_median: median(times), clicks: times.length };
+  writeFileSync(`${ARTIFACTS}deliver-latency.json`, JSON.stringify(figure, null, 2));
+  t.diagnostic(`Deliver click → updated page: median ${figure.deliver_click_to_update_ms_median.toFixed(2)} ms over ${times.length} clicks`);
+  assert.ok(times.every((x) => x > 0));
+  await page.close();
+});
