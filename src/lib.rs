@@ -13,6 +13,7 @@
 //!
 //! See ARCHITECTURE.md for the code map and the invariants.
 
+pub mod explore;
 pub mod model;
 pub mod permalink;
 pub mod wire;

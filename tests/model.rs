@@ -108,7 +108,11 @@ fn polite_person_looks_then_takes_only_if_more_than_one_is_left() {
         );
         if takes {
             assert_eq!(out, vec![(F, Msg::Drink(1))]);
-            assert_eq!(state.phase(), Some(Phase::Taking { saw: left }));
+            assert_eq!(state.phase(), Some(Phase::Taking));
+            assert_eq!(
+                state.describe(Some(look_reply)),
+                format!("saw {left} left, taking")
+            );
             out.clear();
             let take_reply = Msg::FridgeResult {
                 taken_or_added: 1,
@@ -119,7 +123,11 @@ fn polite_person_looks_then_takes_only_if_more_than_one_is_left() {
             assert!(out.is_empty());
         } else {
             assert!(out.is_empty(), "leaves without taking when {left} left");
-            assert_eq!(state.phase(), Some(Phase::Left { saw: left }));
+            assert_eq!(state.phase(), Some(Phase::Left));
+            assert_eq!(
+                state.describe(Some(look_reply)),
+                format!("saw {left} left, left without one")
+            );
         }
     }
 }
@@ -193,7 +201,11 @@ fn a_polite_person_can_be_told_zero_drinks_taken() {
     let system = Scenario::default().system();
     let schedule = Schedule::parse("1F-2F-3F-F1-F2-F3-1F-2F-3F-F1-F2-F3", 'F').unwrap();
     let (world, deliveries) = system.replay(&schedule).unwrap();
-    assert_eq!(world.states[3].phase(), Some(Phase::Got { drinks: 0 }));
+    assert_eq!(
+        world.states[3].phase(),
+        Some(Phase::Left),
+        "took 0, so left without one"
+    );
     let last = deliveries.last().unwrap();
     assert_eq!(
         system.narrate(&deliveries[6]),

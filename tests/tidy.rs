@@ -4,7 +4,10 @@ use std::fs;
 use std::path::Path;
 
 fn rust_files(dir: &Path, out: &mut Vec<(String, String)>) {
-    let mut entries: Vec<_> = fs::read_dir(dir).expect("source folder").flatten().collect();
+    let mut entries: Vec<_> = fs::read_dir(dir)
+        .expect("source folder")
+        .flatten()
+        .collect();
     entries.sort_by_key(|e| e.path());
     for entry in entries {
         let path = entry.path();
@@ -25,12 +28,24 @@ fn the_core_is_pure_and_deterministic() {
     rust_files(&root.join("model"), &mut files);
     for extra in ["wire.rs", "permalink.rs"] {
         let path = root.join(extra);
-        files.push((path.display().to_string(), fs::read_to_string(&path).unwrap()));
+        files.push((
+            path.display().to_string(),
+            fs::read_to_string(&path).unwrap(),
+        ));
     }
     assert!(files.len() >= 8, "found the core's files");
     let forbidden = [
-        "web_sys", "js_sys", "wasm_bindgen", "gloo", "std::time", "Instant", "SystemTime",
-        "HashMap", "HashSet", "rand::", "thread_rng",
+        "web_sys",
+        "js_sys",
+        "wasm_bindgen",
+        "gloo",
+        "std::time",
+        "Instant",
+        "SystemTime",
+        "HashMap",
+        "HashSet",
+        "rand::",
+        "thread_rng",
     ];
     for (path, text) in &files {
         for word in forbidden {

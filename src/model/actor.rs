@@ -14,7 +14,9 @@ use super::people::{Person, Phase};
 
 /// An actor's index in a scenario: 0 is the server (the fridge), clients are
 /// numbered from 1 as on the page.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
 pub struct ActorId(pub u8);
 
 impl ActorId {
@@ -169,14 +171,21 @@ impl ActorState {
         }
     }
 
-    /// One line for the page and the traces ("2 drinks", "saw 2 left, taking").
-    pub fn describe(&self) -> String {
+    /// One line for the page ("2 drinks", "saw 2 left, taking"). `last` is
+    /// the last message the actor received, if any: what a person saw is in
+    /// that message, not in their state.
+    pub fn describe(&self, last: Option<Msg>) -> String {
         let text = match self.role {
             RoleState::Fridge(f) => match f.drinks {
                 1 => "1 drink".to_string(),
                 n => format!("{n} drinks"),
             },
-            RoleState::Person(p) => p.phase.to_string(),
+            RoleState::Person(p) => match (p.phase, last) {
+                (Phase::Taking | Phase::Left, Some(Msg::FridgeResult { left, .. })) => {
+                    format!("saw {left} left, {}", p.phase)
+                }
+                (phase, _) => phase.to_string(),
+            },
         };
         if self.stopped {
             format!("{text} (stopped)")

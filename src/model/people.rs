@@ -5,31 +5,34 @@ use serde::{Deserialize, Serialize};
 
 use super::actor::{ActorId, Msg, Outbox};
 
-/// Where a person is in their protocol.
+/// Where a person is in their protocol. Only what decides their future is
+/// kept: what a polite person saw is in the message they received, not in
+/// their state, so states that behave alike are one state.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Phase {
     /// A polite person's LOOK is on its way; they have not looked yet.
     Looking,
-    /// Saw `saw` drinks left (more than one), so asked to take one.
-    Taking { saw: i32 },
+    /// Saw more than one drink left, so asked to take one.
+    Taking,
     /// A thirsty person asked for `ask` drinks and waits for the reply.
     Asking { ask: i32 },
-    /// Got the reply to their take: `drinks` taken (0 if the fridge was empty).
+    /// Got `drinks` drinks (a thirsty person may get 0).
     Got { drinks: i32 },
-    /// Saw `saw` drinks left (one or none) and left without taking.
-    Left { saw: i32 },
+    /// A polite person who saw one drink or none, or whose take found the
+    /// fridge empty, and left without a drink.
+    Left,
 }
 
 impl std::fmt::Display for Phase {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match *self {
             Phase::Looking => write!(f, "about to look"),
-            Phase::Taking { saw } => write!(f, "saw {saw} left, taking"),
+            Phase::Taking => write!(f, "taking"),
             Phase::Asking { ask } => write!(f, "asking for {ask}"),
             Phase::Got { drinks: 0 } => write!(f, "got no drink"),
             Phase::Got { drinks: 1 } => write!(f, "got a drink"),
             Phase::Got { drinks } => write!(f, "got {drinks} drinks"),
-            Phase::Left { saw } => write!(f, "saw {saw} left, left without one"),
+            Phase::Left => write!(f, "left without one"),
         }
     }
 }
@@ -45,7 +48,7 @@ impl Phase {
 
     /// Whether the person has finished their protocol.
     pub fn is_done(self) -> bool {
-        matches!(self, Phase::Got { .. } | Phase::Left { .. })
+        matches!(self, Phase::Got { .. } | Phase::Left)
     }
 }
 
@@ -85,14 +88,15 @@ impl Person {
         match self.phase {
             Phase::Looking if left > 1 => {
                 out.push((ActorId::SERVER, Msg::Drink(1)));
-                self.phase = Phase::Taking { saw: left };
+                self.phase = Phase::Taking;
             }
-            Phase::Looking => self.phase = Phase::Left { saw: left },
-            Phase::Taking { .. } => {
+            Phase::Looking => self.phase = Phase::Left,
+            Phase::Taking if taken_or_added > 0 => {
                 self.phase = Phase::Got {
                     drinks: taken_or_added,
                 }
             }
+            Phase::Taking => self.phase = Phase::Left,
             _ => return false,
         }
         true

@@ -15,7 +15,9 @@ use serde::{Deserialize, Serialize};
 use super::actor::ActorId;
 
 /// Deliver the head of the channel from `from` to `to`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
 pub struct Step {
     pub from: ActorId,
     pub to: ActorId,

@@ -37,7 +37,7 @@ fn set(doc: &Document, id: &str, html: &str) {
 fn phase_class(phase: Option<Phase>) -> &'static str {
     match phase {
         Some(Phase::Got { drinks }) if drinks > 0 => "served",
-        Some(Phase::Got { .. }) | Some(Phase::Left { .. }) => "unserved",
+        Some(Phase::Got { .. }) | Some(Phase::Left) => "unserved",
         _ => "waiting",
     }
 }
@@ -47,7 +47,13 @@ fn actors(app: &App) -> String {
     for (i, state) in app.states().enumerate() {
         let id = ActorId(i as u8);
         let name = esc(&app.system.name(id));
-        let text = state.map_or("starting…".to_string(), |s| s.describe());
+        let last = app
+            .history
+            .iter()
+            .rev()
+            .find(|e| e.step.to == id)
+            .map(|e| e.msg);
+        let text = state.map_or("starting…".to_string(), |s| s.describe(last));
         let class = if i == 0 {
             "fridge"
         } else {

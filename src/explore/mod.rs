@@ -1,0 +1,342 @@
+//! The exhaustive explorer: every schedule of a scenario, every outcome, how
+//! many schedules reach each, and a shortest witness schedule for each.
+//!
+//! It runs the model ([`crate::model::System::deliver`], the same actor code
+//! the workers run) breadth first over packed states (see [`pack`]), which
+//! gives shortest witnesses. It counts schedules without enumerating them:
+//! the state graph is acyclic (every delivery consumes a message of a finite
+//! protocol; a cycle is detected and reported), so the schedules reaching a
+//! state are the sum over its incoming edges of the schedules reaching their
+//! sources, computed once in topological order over the stored edges.
+//!
+//! **Symmetry** (on by default): identical clients are interchangeable, so
+//! each state is stored once per orbit under permutations of those clients.
+//! Counts stay exact: by symmetry every member of an orbit is reached by the
+//! same number of schedules, so the orbit's count is the sum of its members',
+//! and at the end a final orbit is expanded back into its members' outcomes
+//! (which distinguish people), each taking an equal share.
+//!
+//! Determinism: states are numbered in discovery order, successors come in
+//! [`crate::model::Network::deliverable`] order, the visited set is a hash
+//! table used only for lookup (never iterated), and results are kept in
+//! ordered maps.
+
+pub mod pack;
+mod symmetry;
+mod visited;
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use crate::model::{ActorId, Outcome, Scenario, Schedule, Step, World};
+use symmetry::{Perm, Symmetry};
+use visited::Visited;
+
+/// What to explore and how.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Options {
+    /// Store one state per orbit of interchangeable clients.
+    pub symmetry: bool,
+    /// Stop (with `complete: false`) after this many distinct states.
+    pub max_states: usize,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            symmetry: true,
+            max_states: 50_000_000,
+        }
+    }
+}
+
+/// A number of schedules: exact, or saturated at `u128::MAX` with a flag.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Count {
+    pub value: u128,
+    pub saturated: bool,
+}
+
+impl Count {
+    pub const ONE: Count = Count {
+        value: 1,
+        saturated: false,
+    };
+
+    fn add(&mut self, other: Count) {
+        let (v, over) = self.value.overflowing_add(other.value);
+        *self = Count {
+            value: if over { u128::MAX } else { v },
+            saturated: self.saturated || other.saturated || over,
+        };
+    }
+}
+
+impl fmt::Display for Count {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.saturated {
+            write!(f, "more than {}", u128::MAX)
+        } else {
+            write!(f, "{}", self.value)
+        }
+    }
+}
+
+/// One possible outcome.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutcomeReport {
+    pub outcome: Outcome,
+    /// Complete schedules that end in this outcome.
+    pub schedules: Count,
+    /// A shortest schedule that ends in it.
+    pub witness: Schedule,
+}
+
+/// What an exploration found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Report {
+    /// Distinct states stored (one per orbit when symmetry is on).
+    pub states: u64,
+    /// Deliveries tried from stored states.
+    pub transitions: u64,
+    /// Complete schedules, over all outcomes.
+    pub schedules: Count,
+    /// False when the state limit (or a cancel) stopped the search: then the
+    /// outcomes found are possible, but others may exist.
+    pub complete: bool,
+    /// False when the counts are not exact: the search was incomplete, or the
+    /// state graph has a cycle (never with the scenarios racelab ships).
+    pub counts_exact: bool,
+    pub symmetry: bool,
+    /// Every outcome found, in order.
+    pub outcomes: Vec<OutcomeReport>,
+}
+
+/// Reported while exploring; return `false` from the callback to cancel.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Progress {
+    pub states: u64,
+    pub transitions: u64,
+    pub depth: usize,
+}
+
+pub fn explore(scenario: &Scenario, options: &Options) -> Report {
+    explore_with(scenario, options, |_| true)
+}
+
+/// Like [`explore`], calling `progress` every few thousand states.
+pub fn explore_with(
+    scenario: &Scenario,
+    options: &Options,
+    mut progress: impl FnMut(&Progress) -> bool,
+) -> Report {
+    let system = scenario.system();
+    let n = system.actors.len();
+    let mut symmetry = Symmetry::new(&system, options.symmetry);
+    let mut visited = Visited::default();
+    let mut graph = Graph::default();
+    let mut key = Vec::new();
+
+    let init = system.init();
+    let perm = symmetry.canonical(&init, &mut key);
+    let mut symmetry_broken = perm.is_none();
+    visited.insert(&key);
+    graph.add_state(
+        u32::MAX,
+        Step::default(),
+        perm.unwrap_or_default(),
+        symmetry.active(),
+    );
+
+    let mut report = Report {
+        states: 0,
+        transitions: 0,
+        schedules: Count::default(),
+        complete: true,
+        counts_exact: true,
+        symmetry: symmetry.active(),
+        outcomes: Vec::new(),
+    };
+    let mut finals: Vec<u32> = Vec::new();
+    let mut steps: Vec<Step> = Vec::new();
+    let mut depth_end = 1;
+    let mut depth = 0;
+
+    // Breadth first: states are numbered in discovery order, so the first
+    // path found to each state (its parent chain) is a shortest one.
+    let mut i = 0;
+    while i < visited.len() {
+        if i == depth_end {
+            depth += 1;
+            depth_end = visited.len();
+        }
+        let world = pack::unpack(visited.get(i), n);
+        steps.clear();
+        steps.extend(world.net.deliverable().map(|(s, _)| s));
+        graph.start_edges();
+        if steps.is_empty() {
+            finals.push(i as u32);
+        }
+        for &step in &steps {
+            let mut succ = world.clone();
+            system.deliver(&mut succ, step);
+            key.clear();
+            let perm = symmetry.canonical(&succ, &mut key);
+            symmetry_broken |= perm.is_none();
+            let (j, new) = visited.insert(&key);
+            if new {
+                graph.add_state(i as u32, step, perm.unwrap_or_default(), symmetry.active());
+            }
+            graph.add_edge(j as u32);
+        }
+        report.transitions += steps.len() as u64;
+        i += 1;
+        if visited.len() >= options.max_states && i < visited.len() {
+            report.complete = false;
+            break;
+        }
+        if i % 4096 == 0 {
+            let p = Progress {
+                states: visited.len() as u64,
+                transitions: report.transitions,
+                depth,
+            };
+            if !progress(&p) {
+                report.complete = false;
+                break;
+            }
+        }
+    }
+    report.states = visited.len() as u64;
+    let expanded = i;
+
+    // Schedules to each state, in topological order. Counts are only
+    // meaningful when every state was expanded.
+    let paths = graph.count_paths(expanded);
+    report.counts_exact = paths.is_some() && !symmetry_broken && report.complete;
+    let paths = paths.unwrap_or_else(|| vec![Count::default(); expanded]);
+
+    // Outcome → (schedules, final state and renaming for its witness).
+    let mut outcomes: BTreeMap<Outcome, (Count, u32, Perm)> = BTreeMap::new();
+    for &f in &finals {
+        let world = pack::unpack(visited.get(f as usize), n);
+        let count = paths[f as usize];
+        report.schedules.add(count);
+        for member in symmetry.members(&world, count) {
+            let outcome = scenario.outcome(&member.world);
+            let entry = outcomes
+                .entry(outcome)
+                .or_insert((Count::default(), f, member.perm));
+            entry.0.add(member.share);
+        }
+    }
+    report.outcomes = outcomes
+        .into_iter()
+        .map(|(outcome, (schedules, state, member))| OutcomeReport {
+            outcome,
+            schedules,
+            witness: member.apply_to(&graph.witness(state)),
+        })
+        .collect();
+    report
+}
+
+/// The explored graph: each state's first parent (for witnesses) and every
+/// edge (for counting), in compact arrays indexed by state number.
+#[derive(Default)]
+struct Graph {
+    parent: Vec<u32>,
+    step: Vec<Step>,
+    /// Only kept when symmetry renames states.
+    perm: Vec<Perm>,
+    /// Edges of state i are `edges[edge_start[i]..edge_start[i + 1]]`.
+    edge_start: Vec<u32>,
+    edges: Vec<u32>,
+}
+
+impl Graph {
+    fn add_state(&mut self, parent: u32, step: Step, perm: Perm, keep_perm: bool) {
+        self.parent.push(parent);
+        self.step.push(step);
+        if keep_perm {
+            self.perm.push(perm);
+        }
+    }
+
+    fn start_edges(&mut self) {
+        self.edge_start.push(self.edges.len() as u32);
+    }
+
+    fn add_edge(&mut self, to: u32) {
+        self.edges.push(to);
+    }
+
+    fn edges_of(&self, i: usize) -> &[u32] {
+        let start = self.edge_start[i] as usize;
+        let end = self
+            .edge_start
+            .get(i + 1)
+            .map_or(self.edges.len(), |&e| e as usize);
+        &self.edges[start..end]
+    }
+
+    /// Schedules from the initial state to each of the first `expanded`
+    /// states (Kahn's algorithm over the edges); `None` if the graph has a
+    /// cycle, when the number of schedules is unbounded.
+    fn count_paths(&self, expanded: usize) -> Option<Vec<Count>> {
+        let total = self.parent.len();
+        if expanded < total {
+            return None;
+        }
+        let mut indegree = vec![0u32; total];
+        for &to in &self.edges {
+            indegree[to as usize] += 1;
+        }
+        let mut paths = vec![Count::default(); total];
+        paths[0] = Count::ONE;
+        let mut queue: Vec<u32> = (0..total as u32)
+            .filter(|&i| indegree[i as usize] == 0)
+            .collect();
+        let mut head = 0;
+        while head < queue.len() {
+            let i = queue[head] as usize;
+            head += 1;
+            let here = paths[i];
+            for &to in self.edges_of(i) {
+                paths[to as usize].add(here);
+                indegree[to as usize] -= 1;
+                if indegree[to as usize] == 0 {
+                    queue.push(to);
+                }
+            }
+        }
+        (queue.len() == total).then_some(paths)
+    }
+
+    /// A shortest schedule that reaches state `i` exactly.
+    fn witness(&self, i: u32) -> Schedule {
+        let mut chain = Vec::new();
+        let mut at = i as usize;
+        while self.parent[at] != u32::MAX {
+            chain.push(at);
+            at = self.parent[at] as usize;
+        }
+        let mut steps: Vec<Step> = Vec::with_capacity(chain.len());
+        for &state in chain.iter().rev() {
+            steps.push(self.step[state]);
+            if let Some(perm) = self.perm.get(state) {
+                for s in steps.iter_mut() {
+                    *s = perm.step(*s);
+                }
+            }
+        }
+        Schedule(steps)
+    }
+}
+
+/// A world together with the renaming that makes it from a representative.
+pub(crate) struct Member {
+    pub world: World,
+    pub perm: Perm,
+    pub share: Count,
+}
