@@ -133,10 +133,13 @@ fn look_before_take_three_people_two_drinks() {
     assert_eq!(counts(&reduced), counts(&report));
 }
 
+/// (drinks left, served) of an outcome.
+type Seen = (i32, Vec<u8>);
+
 #[test]
 fn pinned_outcome_sets() {
     // (scenario, [(drinks left, served)])
-    let cases: Vec<(Scenario, Vec<(i32, Vec<u8>)>)> = vec![
+    let cases: Vec<(Scenario, Vec<Seen>)> = vec![
         (
             scenario(Protocol::Thirsty, 2, 2, 3),
             vec![(0, vec![1]), (0, vec![2])],

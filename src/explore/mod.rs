@@ -28,7 +28,7 @@ mod visited;
 use std::collections::BTreeMap;
 use std::fmt;
 
-use crate::model::{ActorId, Outcome, Scenario, Schedule, Step, World};
+use crate::model::{Outcome, Scenario, Schedule, Step, World};
 use symmetry::{Perm, Symmetry};
 use visited::Visited;
 
