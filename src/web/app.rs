@@ -163,9 +163,11 @@ impl App {
         self.load(self.scenario, Schedule::default());
     }
 
-    /// New workers, back to where the history had got to.
+    /// New workers, back to where the history had got to, then on through
+    /// whatever was still to replay.
     pub fn restart(&mut self) {
-        let schedule = self.schedule();
+        let mut schedule = self.schedule();
+        schedule.0.extend(self.script.drain(..));
         self.load(self.scenario, schedule);
     }
 
@@ -262,9 +264,10 @@ impl App {
         }
     }
 
+    /// Stops the run with a message; the rest of a link's replay waits for
+    /// a restart.
     fn fail(&mut self, message: String) {
         self.failure.get_or_insert(message);
-        self.script.clear();
     }
 
     fn on_reply(&mut self, generation: u32, i: usize, reply: FromActor) {
@@ -323,7 +326,10 @@ impl App {
 
     /// Replays the next permalink step once everything is quiet.
     fn continue_script(&mut self) {
-        if !self.started() || self.slots.iter().any(|s| !s.awaiting.is_empty()) {
+        if self.failure.is_some()
+            || !self.started()
+            || self.slots.iter().any(|s| !s.awaiting.is_empty())
+        {
             return;
         }
         if let Some(step) = self.script.pop_front() {
