@@ -140,7 +140,7 @@ pub fn explore_with(
     let init = system.init();
     let perm = symmetry.canonical(&init, &mut key);
     let mut symmetry_broken = perm.is_none();
-    visited.insert(&key);
+    let _ = visited.insert(&key);
     graph.add_state(
         u32::MAX,
         Step::default(),
@@ -164,13 +164,16 @@ pub fn explore_with(
 
     // Breadth first: states are numbered in discovery order, so the first
     // path found to each state (its parent chain) is a shortest one.
+    let mut world = pack::unpack(visited.get(0), n);
+    let mut succ = world.clone();
+    let mut sent = Vec::new();
     let mut i = 0;
-    while i < visited.len() {
+    'search: while i < visited.len() {
         if i == depth_end {
             depth += 1;
             depth_end = visited.len();
         }
-        let world = pack::unpack(visited.get(i), n);
+        pack::unpack_into(visited.get(i), n, &mut world);
         steps.clear();
         steps.extend(world.net.deliverable().map(|(s, _)| s));
         graph.start_edges();
@@ -178,12 +181,15 @@ pub fn explore_with(
             finals.push(i as u32);
         }
         for &step in &steps {
-            let mut succ = world.clone();
-            system.deliver(&mut succ, step);
+            succ.clone_from(&world);
+            system.deliver_into(&mut succ, step, &mut sent);
             key.clear();
             let perm = symmetry.canonical(&succ, &mut key);
             symmetry_broken |= perm.is_none();
-            let (j, new) = visited.insert(&key);
+            let Ok((j, new)) = visited.insert(&key) else {
+                report.complete = false;
+                break 'search;
+            };
             if new {
                 graph.add_state(i as u32, step, perm.unwrap_or_default(), symmetry.active());
             }
@@ -210,23 +216,33 @@ pub fn explore_with(
     report.states = visited.len() as u64;
     let expanded = i;
 
+    // Only the final states' worlds are needed from here on: free the
+    // visited set before counting, which needs memory of its own.
+    let finals: Vec<(u32, World)> = finals
+        .into_iter()
+        .map(|f| (f, pack::unpack(visited.get(f as usize), n)))
+        .collect();
+    drop(visited);
+
     // Schedules to each state, in topological order. Counts are only
     // meaningful when every state was expanded.
-    let paths = graph.count_paths(expanded);
-    report.counts_exact = paths.is_some() && !symmetry_broken && report.complete;
-    let paths = paths.unwrap_or_else(|| vec![Count::default(); expanded]);
+    let counted = graph.count_paths(expanded);
+    report.counts_exact = counted.is_some() && !symmetry_broken && report.complete;
+    let (paths, saturated) = counted.unwrap_or_else(|| (vec![0; expanded], false));
 
     // Outcome → (schedules, final state and renaming for its witness).
     let mut outcomes: BTreeMap<Outcome, (Count, u32, Perm)> = BTreeMap::new();
-    for &f in &finals {
-        let world = pack::unpack(visited.get(f as usize), n);
-        let count = paths[f as usize];
+    for (f, world) in &finals {
+        let count = Count {
+            value: paths.get(*f as usize).copied().unwrap_or(0),
+            saturated,
+        };
         report.schedules.add(count);
-        for member in symmetry.members(&world, count) {
+        for member in symmetry.members(world, count) {
             let outcome = scenario.outcome(&member.world);
             let entry = outcomes
                 .entry(outcome)
-                .or_insert((Count::default(), f, member.perm));
+                .or_insert((Count::default(), *f, member.perm));
             entry.0.add(member.share);
         }
     }
@@ -281,9 +297,10 @@ impl Graph {
     }
 
     /// Schedules from the initial state to each of the first `expanded`
-    /// states (Kahn's algorithm over the edges); `None` if the graph has a
-    /// cycle, when the number of schedules is unbounded.
-    fn count_paths(&self, expanded: usize) -> Option<Vec<Count>> {
+    /// states (Kahn's algorithm over the edges), and whether any count
+    /// saturated at `u128::MAX`; `None` if the graph has a cycle, when the
+    /// number of schedules is unbounded.
+    fn count_paths(&self, expanded: usize) -> Option<(Vec<u128>, bool)> {
         let total = self.parent.len();
         if expanded < total {
             return None;
@@ -292,8 +309,9 @@ impl Graph {
         for &to in &self.edges {
             indegree[to as usize] += 1;
         }
-        let mut paths = vec![Count::default(); total];
-        paths[0] = Count::ONE;
+        let mut paths = vec![0u128; total];
+        paths[0] = 1;
+        let mut saturated = false;
         let mut queue: Vec<u32> = (0..total as u32)
             .filter(|&i| indegree[i as usize] == 0)
             .collect();
@@ -303,14 +321,16 @@ impl Graph {
             head += 1;
             let here = paths[i];
             for &to in self.edges_of(i) {
-                paths[to as usize].add(here);
+                let (sum, over) = paths[to as usize].overflowing_add(here);
+                paths[to as usize] = if over { u128::MAX } else { sum };
+                saturated |= over;
                 indegree[to as usize] -= 1;
                 if indegree[to as usize] == 0 {
                     queue.push(to);
                 }
             }
         }
-        (queue.len() == total).then_some(paths)
+        (queue.len() == total).then_some((paths, saturated))
     }
 
     /// A shortest schedule that reaches state `i` exactly.

@@ -5,7 +5,7 @@
 use crate::model::actor::RoleState;
 use crate::model::fridge::Fridge;
 use crate::model::people::{Person, Phase};
-use crate::model::{ActorId, ActorState, Msg, Network, Step, World};
+use crate::model::{ActorState, Msg, Network, World};
 
 fn put(out: &mut Vec<u8>, v: i32) {
     let mut z = ((v << 1) ^ (v >> 31)) as u32;
@@ -113,51 +113,77 @@ fn get_msg(bytes: &[u8], at: &mut usize) -> Msg {
 
 /// Appends the packed form of `world` to `out`.
 pub fn pack(world: &World, out: &mut Vec<u8>) {
-    let identity: Vec<u8> = (0..world.states.len() as u8).collect();
-    pack_renamed(world, &identity, out);
+    for s in &world.states {
+        put_state(out, s);
+    }
+    put_channels(world.net.raw(), out);
+}
+
+/// Channels in slot order: slot, length, messages; empty channels take nothing.
+fn put_channels(queue: &[(u16, Msg)], out: &mut Vec<u8>) {
+    let mut i = 0;
+    while i < queue.len() {
+        let slot = queue[i].0;
+        let len = queue[i..].iter().take_while(|&&(s, _)| s == slot).count();
+        out.push(slot as u8);
+        put(out, len as i32);
+        for &(_, m) in &queue[i..i + len] {
+            put_msg(out, m);
+        }
+        i += len;
+    }
 }
 
 /// Packs the world in which actor `p` is `world`'s actor `old_of[p]`.
-pub fn pack_renamed(world: &World, old_of: &[u8], out: &mut Vec<u8>) {
+/// `new_of` is the inverse renaming and `scratch` a reusable buffer.
+pub fn pack_renamed(
+    world: &World,
+    old_of: &[u8],
+    new_of: &[u8],
+    scratch: &mut Vec<(u16, Msg)>,
+    out: &mut Vec<u8>,
+) {
     for &old in old_of {
         put_state(out, &world.states[usize::from(old)]);
     }
     let n = world.net.actors();
-    for from in 0..n {
-        for to in 0..n {
-            let step = Step {
-                from: ActorId(old_of[from]),
-                to: ActorId(old_of[to]),
-            };
-            let len = world.net.channel(step).count();
-            if len > 0 {
-                out.push((from * n + to) as u8);
-                put(out, len as i32);
-                for m in world.net.channel(step) {
-                    put_msg(out, m);
-                }
-            }
-        }
-    }
+    scratch.clear();
+    scratch.extend(world.net.raw().iter().map(|&(slot, m)| {
+        let (from, to) = (usize::from(slot) / n, usize::from(slot) % n);
+        let renamed = usize::from(new_of[from]) * n + usize::from(new_of[to]);
+        (renamed as u16, m)
+    }));
+    // Stable: a channel's messages keep their order.
+    scratch.sort_by_key(|&(slot, _)| slot);
+    put_channels(scratch, out);
 }
 
 /// The world `pack` wrote for a system of `actors` actors.
 pub fn unpack(bytes: &[u8], actors: usize) -> World {
+    let mut world = World {
+        states: Vec::new(),
+        net: Network::new(actors),
+    };
+    unpack_into(bytes, actors, &mut world);
+    world
+}
+
+/// [`unpack`] into an existing world, reusing its buffers.
+pub fn unpack_into(bytes: &[u8], actors: usize, world: &mut World) {
     let mut at = 0;
-    let states = (0..actors).map(|_| get_state(bytes, &mut at)).collect();
-    let mut net = Network::new(actors);
+    world.states.clear();
+    for _ in 0..actors {
+        world.states.push(get_state(bytes, &mut at));
+    }
+    let net = &mut world.net;
+    net.clear(actors);
     while at < bytes.len() {
-        let slot = usize::from(bytes[at]);
+        let slot = u16::from(bytes[at]);
         at += 1;
         let len = get(bytes, &mut at);
-        let (from, to) = (
-            ActorId((slot / actors) as u8),
-            ActorId((slot % actors) as u8),
-        );
         for _ in 0..len {
             let m = get_msg(bytes, &mut at);
-            net.post(from, to, m);
+            net.push_raw(slot, m);
         }
     }
-    World { states, net }
 }

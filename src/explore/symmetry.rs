@@ -9,9 +9,9 @@
 //! actor; a world with a message between two clients is reported (`None`)
 //! instead of reduced.
 
-use crate::model::{ActorId, Schedule, Step, System, World};
+use crate::model::{ActorId, Msg, Schedule, Step, System, World};
 
-use super::pack::{pack_renamed, put_msg, put_state};
+use super::pack::{pack, pack_renamed, put_msg, put_state};
 use super::{Count, Member};
 
 const MAX_ACTORS: usize = 16;
@@ -60,6 +60,8 @@ pub struct Symmetry {
     groups: Vec<Vec<u8>>,
     blocks: Vec<Vec<u8>>,
     old_of: Vec<u8>,
+    new_of: Vec<u8>,
+    scratch: Vec<(u16, Msg)>,
 }
 
 impl Symmetry {
@@ -84,6 +86,8 @@ impl Symmetry {
             groups,
             blocks: vec![Vec::new(); actors],
             old_of: (0..actors as u8).collect(),
+            new_of: (0..actors as u8).collect(),
+            scratch: Vec::new(),
         }
     }
 
@@ -132,25 +136,30 @@ impl Symmetry {
     /// Packs `world`'s representative into `key` and returns the renaming
     /// that turns `world` into it; `None` if the world is not client-server.
     pub fn canonical(&mut self, world: &World, key: &mut Vec<u8>) -> Option<Perm> {
-        for (i, slot) in self.old_of.iter_mut().enumerate() {
-            *slot = i as u8;
-        }
         if !self.active() {
-            pack_renamed(world, &self.old_of, key);
+            pack(world, key);
             return Some(Perm::default());
         }
         if !self.fill_blocks(world) {
-            pack_renamed(world, &self.old_of, key);
+            pack(world, key);
             return None;
         }
+        for (i, slot) in self.old_of.iter_mut().enumerate() {
+            *slot = i as u8;
+        }
+        let mut sorted = [0u8; MAX_ACTORS];
         for group in &self.groups {
-            let mut sorted = group.clone();
+            let sorted = &mut sorted[..group.len()];
+            sorted.copy_from_slice(group);
             sorted.sort_by(|&a, &b| self.blocks[usize::from(a)].cmp(&self.blocks[usize::from(b)]));
             for (k, &position) in group.iter().enumerate() {
                 self.old_of[usize::from(position)] = sorted[k];
             }
         }
-        pack_renamed(world, &self.old_of, key);
+        for (new, &old) in self.old_of.iter().enumerate() {
+            self.new_of[usize::from(old)] = new as u8;
+        }
+        pack_renamed(world, &self.old_of, &self.new_of, &mut self.scratch, key);
         Some(Perm::from_old_of(&self.old_of))
     }
 
@@ -214,7 +223,11 @@ impl Symmetry {
 
 fn member(world: &World, old_of: &[u8], share: Count) -> Member {
     let mut key = Vec::new();
-    pack_renamed(world, old_of, &mut key);
+    let mut new_of = vec![0u8; old_of.len()];
+    for (new, &old) in old_of.iter().enumerate() {
+        new_of[usize::from(old)] = new as u8;
+    }
+    pack_renamed(world, old_of, &new_of, &mut Vec::new(), &mut key);
     Member {
         world: super::pack::unpack(&key, world.states.len()),
         perm: Perm::from_old_of(old_of),

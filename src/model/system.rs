@@ -20,10 +20,25 @@ pub struct System {
 }
 
 /// A global state: every actor's state and every message in flight.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct World {
     pub states: Vec<ActorState>,
     pub net: Network,
+}
+
+impl Clone for World {
+    fn clone(&self) -> World {
+        World {
+            states: self.states.clone(),
+            net: self.net.clone(),
+        }
+    }
+
+    /// Reuses this world's buffers: the explorer's inner loop allocates nothing.
+    fn clone_from(&mut self, source: &World) {
+        self.states.clone_from(&source.states);
+        self.net.clone_from(&source.net);
+    }
 }
 
 /// One delivery, as it happened.
@@ -88,24 +103,32 @@ impl System {
 
     /// Delivers the head of `step`'s channel to its receiver.
     pub fn deliver(&self, world: &mut World, step: Step) -> Option<Delivery> {
-        let msg = world.net.take(step)?;
         let mut sent = Outbox::new();
-        let actor = self.actors.get(step.to.index())?;
-        let handled = actor.handle(
-            &mut world.states[step.to.index()],
-            step.from,
-            msg,
-            &mut sent,
-        );
-        for &(to, out) in &sent {
-            world.net.post(step.to, to, out);
-        }
+        let (msg, handled) = self.deliver_into(world, step, &mut sent)?;
         Some(Delivery {
             step,
             msg,
             handled,
             sent,
         })
+    }
+
+    /// [`System::deliver`] with the caller's outbox (cleared first), for
+    /// loops that must not allocate.
+    pub fn deliver_into(
+        &self,
+        world: &mut World,
+        step: Step,
+        sent: &mut Outbox,
+    ) -> Option<(Msg, Handled)> {
+        let actor = self.actors.get(step.to.index())?;
+        let msg = world.net.take(step)?;
+        sent.clear();
+        let handled = actor.handle(&mut world.states[step.to.index()], step.from, msg, sent);
+        for &(to, out) in sent.iter() {
+            world.net.post(step.to, to, out);
+        }
+        Some((msg, handled))
     }
 
     /// Why `step` cannot be delivered in `world`, if it cannot.
