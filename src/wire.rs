@@ -2,13 +2,15 @@
 //!
 //! This is the only module whose types exist to cross a `postMessage`. The
 //! page sends [`ToActor`] to an actor's worker; the worker answers every one
-//! with exactly one [`FromActor`], in order. [`ActorHost`] is everything an
+//! with exactly one [`FromActor`], in order. The explorer's worker takes
+//! [`ToExplorer`] and streams [`FromExplorer`]. [`ActorHost`] is everything an
 //! actor's worker does, with no web APIs in it, so it is tested natively and
 //! in a real worker alike.
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{Actor, ActorId, ActorState, Handled, Msg, Outbox};
+use crate::explore::Report;
+use crate::model::{Actor, ActorId, ActorState, Handled, Msg, Outbox, Outcome, Scenario};
 
 /// Page → actor worker.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -89,6 +91,82 @@ impl ActorHost {
                 *state = saved;
                 FromActor::Restored
             }
+        }
+    }
+}
+
+/// Page → explorer worker.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum ToExplorer {
+    /// Explore every schedule of `scenario`.
+    Explore {
+        scenario: Scenario,
+        symmetry: bool,
+        max_states: u32,
+    },
+    /// Stop the exploration under way.
+    Cancel,
+}
+
+/// Explorer worker → page.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum FromExplorer {
+    /// Sent every few dozen milliseconds while exploring.
+    Progress {
+        states: u64,
+        transitions: u64,
+        elapsed_ms: f64,
+    },
+    Done {
+        summary: Summary,
+        elapsed_ms: f64,
+    },
+    Cancelled,
+}
+
+/// An exploration's [`Report`] as it crosses the wire: counts as decimal
+/// strings (they can pass 2^53), witnesses as schedule strings.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Summary {
+    pub scenario: Scenario,
+    pub states: u64,
+    pub transitions: u64,
+    pub schedules: String,
+    pub complete: bool,
+    pub counts_exact: bool,
+    pub symmetry: bool,
+    pub max_states: u32,
+    pub outcomes: Vec<OutcomeSummary>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OutcomeSummary {
+    pub outcome: Outcome,
+    pub schedules: String,
+    pub witness: String,
+}
+
+impl Summary {
+    pub fn new(scenario: Scenario, max_states: u32, report: &Report) -> Summary {
+        let letter = scenario.system().server_letter;
+        Summary {
+            scenario,
+            states: report.states,
+            transitions: report.transitions,
+            schedules: report.schedules.to_string(),
+            complete: report.complete,
+            counts_exact: report.counts_exact,
+            symmetry: report.symmetry,
+            max_states,
+            outcomes: report
+                .outcomes
+                .iter()
+                .map(|o| OutcomeSummary {
+                    outcome: o.outcome.clone(),
+                    schedules: o.schedules.to_string(),
+                    witness: o.witness.display(letter),
+                })
+                .collect(),
         }
     }
 }

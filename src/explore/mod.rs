@@ -28,7 +28,7 @@ mod visited;
 use std::collections::BTreeMap;
 use std::fmt;
 
-use crate::model::{Outcome, Scenario, Schedule, Step, World};
+use crate::model::{Outcome, Scenario, Schedule, Step, System, World};
 use symmetry::{Perm, Symmetry};
 use visited::Visited;
 
@@ -124,137 +124,215 @@ pub fn explore(scenario: &Scenario, options: &Options) -> Report {
     explore_with(scenario, options, |_| true)
 }
 
-/// Like [`explore`], calling `progress` every few thousand states.
+/// Like [`explore`], calling `progress` every few thousand states; return
+/// `false` from it to stop (the report is then incomplete).
 pub fn explore_with(
     scenario: &Scenario,
     options: &Options,
     mut progress: impl FnMut(&Progress) -> bool,
 ) -> Report {
-    let system = scenario.system();
-    let n = system.actors.len();
-    let mut symmetry = Symmetry::new(&system, options.symmetry);
-    let mut visited = Visited::default();
-    let mut graph = Graph::default();
-    let mut key = Vec::new();
-
-    let init = system.init();
-    let perm = symmetry.canonical(&init, &mut key);
-    let mut symmetry_broken = perm.is_none();
-    let _ = visited.insert(&key);
-    graph.add_state(
-        u32::MAX,
-        Step::default(),
-        perm.unwrap_or_default(),
-        symmetry.active(),
-    );
-
-    let mut report = Report {
-        states: 0,
-        transitions: 0,
-        schedules: Count::default(),
-        complete: true,
-        counts_exact: true,
-        symmetry: symmetry.active(),
-        outcomes: Vec::new(),
-    };
-    let mut finals: Vec<u32> = Vec::new();
-    let mut steps: Vec<Step> = Vec::new();
-    let mut depth_end = 1;
-    let mut depth = 0;
-
-    // Breadth first: states are numbered in discovery order, so the first
-    // path found to each state (its parent chain) is a shortest one.
-    let mut world = pack::unpack(visited.get(0), n);
-    let mut succ = world.clone();
-    let mut sent = Vec::new();
-    let mut i = 0;
-    'search: while i < visited.len() {
-        if i == depth_end {
-            depth += 1;
-            depth_end = visited.len();
-        }
-        pack::unpack_into(visited.get(i), n, &mut world);
-        steps.clear();
-        steps.extend(world.net.deliverable().map(|(s, _)| s));
-        graph.start_edges();
-        if steps.is_empty() {
-            finals.push(i as u32);
-        }
-        for &step in &steps {
-            succ.clone_from(&world);
-            system.deliver_into(&mut succ, step, &mut sent);
-            key.clear();
-            let perm = symmetry.canonical(&succ, &mut key);
-            symmetry_broken |= perm.is_none();
-            let Ok((j, new)) = visited.insert(&key) else {
-                report.complete = false;
-                break 'search;
-            };
-            if new {
-                graph.add_state(i as u32, step, perm.unwrap_or_default(), symmetry.active());
-            }
-            graph.add_edge(j as u32);
-        }
-        report.transitions += steps.len() as u64;
-        i += 1;
-        if visited.len() >= options.max_states && i < visited.len() {
-            report.complete = false;
-            break;
-        }
-        if i % 4096 == 0 {
-            let p = Progress {
-                states: visited.len() as u64,
-                transitions: report.transitions,
-                depth,
-            };
-            if !progress(&p) {
-                report.complete = false;
-                break;
-            }
+    let mut search = Search::new(scenario, options);
+    while !search.run(4096) {
+        if !progress(&search.progress()) {
+            search.stop();
         }
     }
-    report.states = visited.len() as u64;
-    let expanded = i;
+    search.finish()
+}
 
-    // Only the final states' worlds are needed from here on: free the
-    // visited set before counting, which needs memory of its own.
-    let finals: Vec<(u32, World)> = finals
-        .into_iter()
-        .map(|f| (f, pack::unpack(visited.get(f as usize), n)))
-        .collect();
-    drop(visited);
+/// An exploration in progress, advanced a budget of states at a time, so a
+/// Web Worker can report progress and take a cancel between budgets.
+pub struct Search {
+    scenario: Scenario,
+    system: System,
+    symmetry: Symmetry,
+    symmetry_broken: bool,
+    max_states: usize,
+    visited: Visited,
+    graph: Graph,
+    report: Report,
+    finals: Vec<u32>,
+    /// The next state to expand; states before it are done.
+    next: usize,
+    depth: usize,
+    depth_end: usize,
+    over: bool,
+    // Buffers reused for every state.
+    key: Vec<u8>,
+    steps: Vec<Step>,
+    world: World,
+    succ: World,
+    sent: crate::model::Outbox,
+}
 
-    // Schedules to each state, in topological order. Counts are only
-    // meaningful when every state was expanded.
-    let counted = graph.count_paths(expanded);
-    report.counts_exact = counted.is_some() && !symmetry_broken && report.complete;
-    let (paths, saturated) = counted.unwrap_or_else(|| (vec![0; expanded], false));
-
-    // Outcome → (schedules, final state and renaming for its witness).
-    let mut outcomes: BTreeMap<Outcome, (Count, u32, Perm)> = BTreeMap::new();
-    for (f, world) in &finals {
-        let count = Count {
-            value: paths.get(*f as usize).copied().unwrap_or(0),
-            saturated,
+impl Search {
+    pub fn new(scenario: &Scenario, options: &Options) -> Search {
+        let system = scenario.system();
+        let mut symmetry = Symmetry::new(&system, options.symmetry);
+        let mut visited = Visited::default();
+        let mut graph = Graph::default();
+        let mut key = Vec::new();
+        let init = system.init();
+        let perm = symmetry.canonical(&init, &mut key);
+        let _ = visited.insert(&key);
+        graph.add_state(
+            u32::MAX,
+            Step::default(),
+            perm.unwrap_or_default(),
+            symmetry.active(),
+        );
+        let report = Report {
+            states: 0,
+            transitions: 0,
+            schedules: Count::default(),
+            complete: true,
+            counts_exact: true,
+            symmetry: symmetry.active(),
+            outcomes: Vec::new(),
         };
-        report.schedules.add(count);
-        for member in symmetry.members(world, count) {
-            let outcome = scenario.outcome(&member.world);
-            let entry = outcomes
-                .entry(outcome)
-                .or_insert((Count::default(), *f, member.perm));
-            entry.0.add(member.share);
+        Search {
+            scenario: *scenario,
+            symmetry_broken: perm.is_none(),
+            max_states: options.max_states,
+            report,
+            finals: Vec::new(),
+            next: 0,
+            depth: 0,
+            depth_end: 1,
+            over: false,
+            key,
+            steps: Vec::new(),
+            succ: init.clone(),
+            world: init,
+            sent: Vec::new(),
+            system,
+            symmetry,
+            visited,
+            graph,
         }
     }
-    report.outcomes = outcomes
-        .into_iter()
-        .map(|(outcome, (schedules, state, member))| OutcomeReport {
-            outcome,
-            schedules,
-            witness: member.apply_to(&graph.witness(state)),
-        })
-        .collect();
-    report
+
+    pub fn progress(&self) -> Progress {
+        Progress {
+            states: self.visited.len() as u64,
+            transitions: self.report.transitions,
+            depth: self.depth,
+        }
+    }
+
+    /// Stops the search where it is; the report will say it is incomplete.
+    pub fn stop(&mut self) {
+        if !self.over {
+            self.over = true;
+            self.report.complete = false;
+        }
+    }
+
+    /// Expands up to `budget` more states, breadth first. Returns true when
+    /// the search is over (done, stopped, or at its state limit).
+    pub fn run(&mut self, budget: usize) -> bool {
+        let n = self.system.actors.len();
+        let until = self.next.saturating_add(budget);
+        // States are numbered in discovery order, so the first path found to
+        // each state (its parent chain) is a shortest one.
+        while !self.over && self.next < self.visited.len() && self.next < until {
+            let i = self.next;
+            if i == self.depth_end {
+                self.depth += 1;
+                self.depth_end = self.visited.len();
+            }
+            pack::unpack_into(self.visited.get(i), n, &mut self.world);
+            self.steps.clear();
+            self.steps
+                .extend(self.world.net.deliverable().map(|(s, _)| s));
+            self.graph.start_edges();
+            if self.steps.is_empty() {
+                self.finals.push(i as u32);
+            }
+            for &step in &self.steps {
+                self.succ.clone_from(&self.world);
+                self.system
+                    .deliver_into(&mut self.succ, step, &mut self.sent);
+                self.key.clear();
+                let perm = self.symmetry.canonical(&self.succ, &mut self.key);
+                self.symmetry_broken |= perm.is_none();
+                let Ok((j, new)) = self.visited.insert(&self.key) else {
+                    self.stop();
+                    return true;
+                };
+                if new {
+                    let keep = self.symmetry.active();
+                    self.graph
+                        .add_state(i as u32, step, perm.unwrap_or_default(), keep);
+                }
+                self.graph.add_edge(j as u32);
+            }
+            self.report.transitions += self.steps.len() as u64;
+            self.next += 1;
+            if self.visited.len() >= self.max_states && self.next < self.visited.len() {
+                self.stop();
+            }
+        }
+        self.over || self.next >= self.visited.len()
+    }
+
+    /// Counts schedules and gathers outcomes and witnesses.
+    pub fn finish(self) -> Report {
+        let Search {
+            scenario,
+            mut symmetry,
+            symmetry_broken,
+            visited,
+            graph,
+            mut report,
+            finals,
+            next,
+            system,
+            ..
+        } = self;
+        let n = system.actors.len();
+        report.states = visited.len() as u64;
+
+        // Only the final states' worlds are needed from here on: free the
+        // visited set before counting, which needs memory of its own.
+        let finals: Vec<(u32, World)> = finals
+            .into_iter()
+            .map(|f| (f, pack::unpack(visited.get(f as usize), n)))
+            .collect();
+        drop(visited);
+
+        // Schedules to each state, in topological order. Counts are only
+        // meaningful when every state was expanded.
+        let counted = graph.count_paths(next);
+        report.counts_exact = counted.is_some() && !symmetry_broken && report.complete;
+        let (paths, saturated) = counted.unwrap_or_else(|| (vec![0; next], false));
+
+        // Outcome → (schedules, final state and renaming for its witness).
+        let mut outcomes: BTreeMap<Outcome, (Count, u32, Perm)> = BTreeMap::new();
+        for (f, world) in &finals {
+            let count = Count {
+                value: paths.get(*f as usize).copied().unwrap_or(0),
+                saturated,
+            };
+            report.schedules.add(count);
+            for member in symmetry.members(world, count) {
+                let outcome = scenario.outcome(&member.world);
+                let entry = outcomes
+                    .entry(outcome)
+                    .or_insert((Count::default(), *f, member.perm));
+                entry.0.add(member.share);
+            }
+        }
+        report.outcomes = outcomes
+            .into_iter()
+            .map(|(outcome, (schedules, state, member))| OutcomeReport {
+                outcome,
+                schedules,
+                witness: member.apply_to(&graph.witness(state)),
+            })
+            .collect();
+        report
+    }
 }
 
 /// The explored graph: each state's first parent (for witnesses) and every

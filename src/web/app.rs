@@ -18,9 +18,27 @@ use wasm_bindgen::JsCast;
 
 use super::actor_worker::{ActorWorker, LOADER};
 use super::codec::JsCodec;
+use super::explorer_worker::{self, ExplorerWorker};
 use crate::model::{ActorId, ActorState, Delivery, Msg, Network, Scenario, Schedule, Step, System};
 use crate::permalink::Link;
-use crate::wire::{FromActor, ToActor};
+use crate::wire::{FromActor, FromExplorer, Summary, ToActor, ToExplorer};
+
+/// The page's explorer stops here rather than exhaust the tab's memory
+/// (about 100 bytes a state).
+pub const PAGE_MAX_STATES: u32 = 3_000_000;
+
+/// An exploration under way in the explorer's worker.
+pub struct Exploring {
+    pub symmetry: bool,
+    pub states: u64,
+    pub elapsed_ms: f64,
+}
+
+/// A finished exploration of the current scenario.
+pub struct Explored {
+    pub summary: Summary,
+    pub elapsed_ms: f64,
+}
 
 /// How long a worker may take to answer before the page says it failed.
 /// Generous: a cold start compiles the worker's wasm.
@@ -73,6 +91,13 @@ pub struct App {
     /// A worker that failed; the page offers a restart.
     pub failure: Option<String>,
     serial: u64,
+    /// The explorer's worker, alive only while it explores.
+    explorer: Option<WorkerBridge<ExplorerWorker>>,
+    explorer_generation: u32,
+    pub exploring: Option<Exploring>,
+    /// Explorations of the current scenario, newest last (at most one with
+    /// and one without symmetry reduction).
+    pub explored: Vec<Explored>,
 }
 
 impl App {
@@ -94,6 +119,10 @@ impl App {
                 notice: None,
                 failure: None,
                 serial: 0,
+                explorer: None,
+                explorer_generation: 0,
+                exploring: None,
+                explored: Vec::new(),
             })
         })
     }
@@ -111,6 +140,7 @@ impl App {
     /// Workers that are running (spawned and not yet stopped).
     pub fn live_workers(&self) -> usize {
         self.slots.iter().filter(|s| s.bridge.is_some()).count()
+            + usize::from(self.explorer.is_some())
     }
 
     pub fn states(&self) -> impl Iterator<Item = Option<&ActorState>> {
@@ -147,6 +177,10 @@ impl App {
     /// Replaces the workers with fresh ones for `scenario` and replays
     /// `schedule` through them. The old workers get the poison pill first.
     pub fn load(&mut self, scenario: Scenario, schedule: Schedule) {
+        if scenario != self.scenario {
+            self.cancel_explore();
+            self.explored.clear();
+        }
         self.stop_workers();
         self.scenario = scenario;
         self.system = scenario.system();
@@ -169,6 +203,91 @@ impl App {
         let mut schedule = self.schedule();
         schedule.0.extend(self.script.drain(..));
         self.load(self.scenario, schedule);
+    }
+
+    /// Explores every schedule of the current scenario in the explorer's
+    /// own worker; progress and the result arrive as messages.
+    pub fn explore(&mut self, symmetry: bool) {
+        self.cancel_explore();
+        self.explorer_generation = self.explorer_generation.wrapping_add(1);
+        let generation = self.explorer_generation;
+        let me = self.me.clone();
+        let bridge = ExplorerWorker::spawner()
+            .encoding::<JsCodec>()
+            .with_loader(true)
+            .callback(move |msg| {
+                if let Some(app) = me.upgrade() {
+                    App::update(&app, |app| app.on_explorer(generation, msg));
+                }
+            })
+            .spawn(explorer_worker::LOADER);
+        bridge.send(ToExplorer::Explore {
+            scenario: self.scenario,
+            symmetry,
+            max_states: PAGE_MAX_STATES,
+        });
+        self.explorer = Some(bridge);
+        self.exploring = Some(Exploring {
+            symmetry,
+            states: 0,
+            elapsed_ms: 0.0,
+        });
+    }
+
+    /// Stops an exploration under way: the cancel goes through the worker's
+    /// channel, then its bridge is dropped so the worker closes.
+    pub fn cancel_explore(&mut self) {
+        if let Some(bridge) = self.explorer.take() {
+            bridge.send(ToExplorer::Cancel);
+        }
+        self.exploring = None;
+        self.explorer_generation = self.explorer_generation.wrapping_add(1);
+    }
+
+    fn on_explorer(&mut self, generation: u32, msg: FromExplorer) {
+        if generation != self.explorer_generation {
+            return;
+        }
+        match msg {
+            FromExplorer::Progress {
+                states, elapsed_ms, ..
+            } => {
+                if let Some(e) = self.exploring.as_mut() {
+                    e.states = states;
+                    e.elapsed_ms = elapsed_ms;
+                }
+            }
+            FromExplorer::Done {
+                summary,
+                elapsed_ms,
+            } => {
+                self.explorer = None; // the worker closes
+                self.exploring = None;
+                if summary.scenario == self.scenario {
+                    self.explored
+                        .retain(|e| e.summary.symmetry != summary.symmetry);
+                    self.explored.push(Explored {
+                        summary,
+                        elapsed_ms,
+                    });
+                }
+            }
+            FromExplorer::Cancelled => {
+                self.explorer = None;
+                self.exploring = None;
+            }
+        }
+    }
+
+    /// Loads a witness schedule into the stepper, replayed by fresh workers.
+    pub fn show_witness(&mut self, witness: &str) {
+        match Schedule::parse(witness, self.system.server_letter) {
+            Ok(schedule) => {
+                self.notice = None;
+                self.load(self.scenario, schedule);
+            }
+            Err(e) => self.notice = Some(format!("That witness could not be read: {e}.")),
+        }
     }
 
     /// Stops every worker through its channel: the poison pill, then the

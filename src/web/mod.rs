@@ -4,6 +4,7 @@
 pub mod actor_worker;
 pub mod app;
 pub mod codec;
+pub mod explorer_worker;
 pub mod view;
 
 use std::rc::Rc;
@@ -196,10 +197,21 @@ fn on_click(shared: &Shared, target: Element) {
             }
         }
         "back" => app.step_back(),
+        "explore" => app.explore(symmetry_checked()),
+        "cancel-explore" => app.cancel_explore(),
+        "witness" => app.show_witness(&button.get_attribute("data-witness").unwrap_or_default()),
         "reset" => app.reset(),
         "restart" => app.restart(),
         _ => {}
     });
+}
+
+fn symmetry_checked() -> bool {
+    web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("symmetry"))
+        .and_then(|e| e.dyn_into::<HtmlInputElement>().ok())
+        .is_none_or(|i| i.checked())
 }
 
 /// Delivers the n-th deliverable message (used by the digit shortcuts).
@@ -289,6 +301,12 @@ pub fn start() {
                 });
             } else if k == "ArrowLeft" || k == "Backspace" {
                 App::update(&shared, App::step_back);
+            } else if k == "e" {
+                App::update(&shared, |app| {
+                    if app.exploring.is_none() {
+                        app.explore(symmetry_checked());
+                    }
+                });
             }
         });
     }

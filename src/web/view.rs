@@ -163,6 +163,120 @@ fn notice(app: &App) -> String {
     html
 }
 
+/// Digits of a decimal count in groups of three: 26190 → "26,190".
+pub fn grouped(digits: &str) -> String {
+    if !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return digits.to_string();
+    }
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn explore_progress(app: &App) -> String {
+    match &app.exploring {
+        Some(e) => {
+            let rate = if e.elapsed_ms > 0.0 {
+                e.states as f64 / e.elapsed_ms / 1000.0
+            } else {
+                0.0
+            };
+            format!(
+                "Exploring{}… {} states so far ({rate:.2} M states/s).",
+                if e.symmetry {
+                    ""
+                } else {
+                    " without symmetry reduction"
+                },
+                grouped(&e.states.to_string())
+            )
+        }
+        None => String::new(),
+    }
+}
+
+fn outcomes(app: &App) -> String {
+    let Some(latest) = app.explored.last() else {
+        return String::new();
+    };
+    let s = &latest.summary;
+    let mut html = String::new();
+    let n = s.outcomes.len();
+    let _ = write!(
+        html,
+        r#"<p class="summary" data-states="{}" data-elapsed-ms="{:.3}" data-symmetry="{}">{} complete schedules end in {n} possible outcome{}. Explored {} states and {} transitions in {:.0} ms{}.</p>"#,
+        s.states,
+        latest.elapsed_ms,
+        s.symmetry,
+        grouped(&s.schedules),
+        if n == 1 { "" } else { "s" },
+        grouped(&s.states.to_string()),
+        grouped(&s.transitions.to_string()),
+        latest.elapsed_ms,
+        if s.symmetry {
+            ", one state per group of interchangeable people"
+        } else {
+            ""
+        },
+    );
+    if app.explored.len() > 1 {
+        let parts: Vec<String> = app
+            .explored
+            .iter()
+            .map(|e| {
+                format!(
+                    "{} {}",
+                    grouped(&e.summary.states.to_string()),
+                    if e.summary.symmetry {
+                        "with symmetry reduction"
+                    } else {
+                        "without"
+                    }
+                )
+            })
+            .collect();
+        let _ = write!(
+            html,
+            r#"<p class="compare">States explored: {}.</p>"#,
+            parts.join(" · ")
+        );
+    }
+    if !s.complete {
+        let _ = write!(
+            html,
+            r#"<p class="incomplete">Incomplete: the search stopped at its limit of {} states, so other outcomes may exist. Every outcome listed is possible.</p>"#,
+            grouped(&s.max_states.to_string())
+        );
+    }
+    let total: f64 = s.schedules.parse().unwrap_or(0.0);
+    html.push_str(r#"<ol class="outcomes">"#);
+    for o in &s.outcomes {
+        let count: f64 = o.schedules.parse().unwrap_or(0.0);
+        let share = if total > 0.0 { count / total } else { 0.0 };
+        let what = esc(&o.outcome.to_string());
+        let class = if o.outcome.politeness_failed() {
+            "outcome unsafe"
+        } else {
+            "outcome"
+        };
+        let _ = write!(
+            html,
+            r#"<li class="{class}"><span class="what">{what}</span><meter min="0" max="1" value="{share:.6}" aria-label="share of schedules">{:.1}%</meter><span class="count">{} ({:.1}%)</span><button type="button" data-action="witness" data-witness="{}" aria-label="Show a schedule that ends with: {what}">Show me</button></li>"#,
+            share * 100.0,
+            grouped(&o.schedules),
+            share * 100.0,
+            esc(&o.witness),
+        );
+    }
+    html.push_str("</ol>");
+    html
+}
+
 /// Redraws every region from `app`. Keeps keyboard focus sensible: if focus
 /// was on a button that the redraw replaced, it moves to the first Deliver
 /// button, or to the status when there is none.
@@ -178,6 +292,18 @@ pub fn render(app: &App) {
     set(&doc, "history", &history(app));
     set(&doc, "status", &status(app));
     set(&doc, "notice", &notice(app));
+    set(&doc, "explore-progress", &explore_progress(app));
+    set(&doc, "outcomes", &outcomes(app));
+    let exploring = app.exploring.is_some();
+    for (id, hide) in [("explore", exploring), ("cancel-explore", !exploring)] {
+        if let Some(button) = doc.get_element_by_id(id) {
+            let _ = if hide {
+                button.set_attribute("hidden", "")
+            } else {
+                button.remove_attribute("hidden")
+            };
+        }
+    }
     let workers = app.live_workers();
     set(
         &doc,

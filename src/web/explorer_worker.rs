@@ -1,0 +1,140 @@
+//! The explorer's Web Worker: runs [`Search`] in slices of about 40 ms,
+//! reporting progress after each and yielding to the worker's event loop in
+//! between, so a cancel gets through and the page never waits on it.
+
+use gloo_worker::{HandlerId, Registrable, Worker, WorkerScope};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::MessageChannel;
+
+use super::codec::JsCodec;
+use crate::explore::{Options, Search};
+use crate::wire::{FromExplorer, Summary, ToExplorer};
+
+/// The file trunk emits for this worker (see index.html).
+pub const LOADER: &str = "explorer_loader.js";
+
+/// How long one slice runs before the worker reports and yields.
+const SLICE_MS: f64 = 40.0;
+
+struct Job {
+    search: Search,
+    to: HandlerId,
+    scenario: crate::model::Scenario,
+    max_states: u32,
+    started: f64,
+}
+
+pub struct ExplorerWorker {
+    job: Option<Job>,
+    /// Posting to `yield_port` wakes the worker with `Slice` after any
+    /// messages already queued (setTimeout would be clamped to 4 ms).
+    yield_port: Option<web_sys::MessagePort>,
+}
+
+pub enum Tick {
+    Slice,
+}
+
+fn now() -> f64 {
+    js_sys::Date::now()
+}
+
+impl ExplorerWorker {
+    fn schedule(&self) {
+        if let Some(port) = &self.yield_port {
+            let _ = port.post_message(&JsValue::NULL);
+        }
+    }
+}
+
+impl Worker for ExplorerWorker {
+    type Message = Tick;
+    type Input = ToExplorer;
+    type Output = FromExplorer;
+
+    fn create(scope: &WorkerScope<Self>) -> Self {
+        let yield_port = MessageChannel::new().ok().map(|channel| {
+            let scope = scope.clone();
+            let wake = Closure::<dyn FnMut(JsValue)>::new(move |_| scope.send_message(Tick::Slice));
+            channel
+                .port1()
+                .set_onmessage(Some(wake.as_ref().unchecked_ref()));
+            wake.forget(); // lives as long as the worker
+            channel.port2()
+        });
+        ExplorerWorker {
+            job: None,
+            yield_port,
+        }
+    }
+
+    fn update(&mut self, scope: &WorkerScope<Self>, Tick::Slice: Tick) {
+        let Some(job) = self.job.as_mut() else { return };
+        let slice_end = now() + SLICE_MS;
+        let mut over = false;
+        while !over && now() < slice_end {
+            over = job.search.run(2048);
+        }
+        let elapsed_ms = now() - job.started;
+        if over {
+            if let Some(job) = self.job.take() {
+                let report = job.search.finish();
+                let summary = Summary::new(job.scenario, job.max_states, &report);
+                scope.respond(
+                    job.to,
+                    FromExplorer::Done {
+                        summary,
+                        elapsed_ms: now() - job.started,
+                    },
+                );
+            }
+        } else {
+            let p = job.search.progress();
+            scope.respond(
+                job.to,
+                FromExplorer::Progress {
+                    states: p.states,
+                    transitions: p.transitions,
+                    elapsed_ms,
+                },
+            );
+            self.schedule();
+        }
+    }
+
+    fn received(&mut self, scope: &WorkerScope<Self>, msg: ToExplorer, id: HandlerId) {
+        match msg {
+            ToExplorer::Explore {
+                scenario,
+                symmetry,
+                max_states,
+            } => {
+                let options = Options {
+                    symmetry,
+                    max_states: max_states as usize,
+                };
+                self.job = Some(Job {
+                    search: Search::new(&scenario, &options),
+                    to: id,
+                    scenario,
+                    max_states,
+                    started: now(),
+                });
+                self.schedule();
+            }
+            ToExplorer::Cancel => {
+                self.job = None;
+                scope.respond(id, FromExplorer::Cancelled);
+            }
+        }
+    }
+}
+
+/// The explorer worker binary's whole job.
+pub fn register() {
+    std::panic::set_hook(Box::new(|info| {
+        web_sys::console::error_1(&info.to_string().into());
+    }));
+    ExplorerWorker::registrar().encoding::<JsCodec>().register();
+}

@@ -1,0 +1,93 @@
+// The explorer in the page: its own worker, progress, cancel, outcomes with
+// counts, and witnesses that the stepper replays through the real workers.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { start, open, settled, snapshot, eventually } from './harness.mjs';
+
+let env;
+before(async () => { env = await start(); });
+after(async () => { await env?.close(); });
+
+const explored = (page) => page.locator('#outcomes .summary').waitFor({ timeout: 30000 });
+const outcomeRows = (page) =>
+  page.locator('#outcomes li').evaluateAll((lis) => lis.map((li) => ({
+    what: li.querySelector('.what').textContent,
+    count: li.querySelector('.count').textContent,
+    unsafe: li.classList.contains('unsafe'),
+  })));
+
+test('exploring the reading puzzle finds its six outcomes, with and without symmetry', async () => {
+  const page = await open(env);
+  await page.getByRole('button', { name: 'Explore every schedule' }).click();
+  await explored(page);
+  const rows = await outcomeRows(page);
+  assert.equal(rows.length, 6);
+  assert.deepEqual(rows.map((r) => r.what), [
+    '0 drinks left; Person 1 and Person 2 got a drink. Politeness failed: everyone was polite, yet the fridge is empty',
+    '0 drinks left; Person 1 and Person 3 got a drink. Politeness failed: everyone was polite, yet the fridge is empty',
+    '0 drinks left; Person 2 and Person 3 got a drink. Politeness failed: everyone was polite, yet the fridge is empty',
+    '1 drink left; Person 1 got a drink',
+    '1 drink left; Person 2 got a drink',
+    '1 drink left; Person 3 got a drink',
+  ]);
+  assert.deepEqual(rows.map((r) => r.unsafe), [true, true, true, false, false, false]);
+  assert.match(await page.locator('#outcomes .summary').textContent(), /^26,190 complete schedules end in 6 possible outcomes/);
+  assert.equal(await page.locator('#outcomes .summary').getAttribute('data-symmetry'), 'true');
+
+  await page.getByRole('checkbox', { name: /Symmetry reduction/ }).uncheck();
+  await page.getByRole('button', { name: 'Explore every schedule' }).click();
+  await page.locator('#outcomes .summary[data-symmetry="false"]').waitFor();
+  assert.equal(await page.locator('#outcomes .summary').getAttribute('data-states'), '324');
+  assert.match(await page.locator('#outcomes .compare').textContent(), /States explored: \d+ with symmetry reduction · 324 without\./);
+  assert.deepEqual((await outcomeRows(page)).map((r) => r.what), rows.map((r) => r.what));
+  // The explorer's worker is gone once it is done.
+  await eventually(() => page.workers().length === 4, { what: 'only the actor workers left' });
+  await page.close();
+});
+
+test('choosing an outcome replays its witness in the stepper and ends in it', async () => {
+  const page = await open(env, 'v=1&scenario=look-before-take&people=4&drinks=3&s=');
+  await page.getByRole('button', { name: 'Explore every schedule' }).click();
+  await explored(page);
+  const rows = await outcomeRows(page);
+  assert.ok(rows.length >= 2, 'several outcomes');
+  for (const row of [rows[0], rows[rows.length - 1]]) {
+    await page.getByRole('button', { name: `Show a schedule that ends with: ${row.what}` }).click();
+    await settled(page);
+    const status = await page.getByRole('status').textContent();
+    assert.equal(status, `Finished: ${row.what}.`);
+    assert.equal((await snapshot(page)).flight.length, 0);
+    assert.match(page.url(), /&s=[0-9F-]+$/);
+  }
+  // The results stay for the same scenario.
+  assert.equal((await outcomeRows(page)).length, rows.length);
+  await page.close();
+});
+
+test('a long exploration shows progress, and Cancel stops it and its worker', async () => {
+  const page = await open(env, 'v=1&scenario=look-before-take&people=8&drinks=20&s=');
+  await page.getByRole('checkbox', { name: /Symmetry reduction/ }).uncheck();
+  await page.getByRole('button', { name: 'Explore every schedule' }).click();
+  await page.locator('#explore-progress').filter({ hasText: /Exploring without symmetry reduction… [\d,]+ states so far \([\d.]+ M states\/s\)/ }).waitFor();
+  assert.equal(page.workers().length, 10, '9 actors and the explorer');
+  // The page stays responsive while the explorer works: a delivery goes through.
+  await page.getByRole('button', { name: 'Deliver look from Person 1 to Fridge' }).click();
+  await page.waitForFunction(() => document.querySelector('#app').dataset.deliveries === '1');
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  assert.equal(await page.locator('#explore-progress').textContent(), '');
+  assert.equal(await page.locator('#outcomes li').count(), 0);
+  await eventually(() => page.workers().length === 9, { what: 'the explorer worker closed' });
+  await page.close();
+});
+
+test('changing the scenario clears results of the old one', async () => {
+  const page = await open(env);
+  await page.keyboard.press('e');
+  await explored(page);
+  await page.locator('#people').fill('2');
+  await page.getByRole('button', { name: 'Set up' }).click();
+  await settled(page);
+  assert.equal(await page.locator('#outcomes li').count(), 0);
+  await page.close();
+});
