@@ -96,7 +96,10 @@ fn parse(args: &[String]) -> Result<Command, String> {
                         format!("--max-states must be a positive whole number, not {v:?}")
                     })?;
             }
-            "--no-reduce" => options.symmetry = false,
+            "--no-reduce" => {
+                options.symmetry = false;
+                options.partial_order = false;
+            }
             "--json" => json = true,
             other => return Err(format!("unknown option {other:?}; {USAGE}")),
         }
@@ -115,10 +118,13 @@ fn to_json(report: &Report) -> String {
     let mut out = String::new();
     let _ = write!(
         out,
-        r#"{{"states":{},"transitions":{},"schedules":{},"complete":{},"counts_exact":{},"symmetry":{},"outcomes":["#,
+        r#"{{"states":{},"transitions":{},"schedules":{},"genuinely_different":{},"complete":{},"counts_exact":{},"symmetry":{},"outcomes":["#,
         report.states,
         report.transitions,
         report.schedules.value,
+        report
+            .traces
+            .map_or("null".to_string(), |t| t.value.to_string()),
         report.complete,
         report.counts_exact,
         report.symmetry
@@ -155,7 +161,7 @@ fn to_table(scenario: &Scenario, report: &Report) -> String {
     );
     let _ = writeln!(
         out,
-        "{} states{}, {} transitions, {} complete schedules{}",
+        "{} states{}, {} transitions, {} complete schedules{}{}",
         report.states,
         if report.symmetry {
             " (one per symmetric orbit)"
@@ -164,6 +170,9 @@ fn to_table(scenario: &Scenario, report: &Report) -> String {
         },
         report.transitions,
         report.schedules,
+        report
+            .traces
+            .map_or(String::new(), |t| format!(" ({t} genuinely different)")),
         if report.complete {
             ""
         } else {

@@ -101,7 +101,8 @@ pub enum ToExplorer {
     /// Explore every schedule of `scenario`.
     Explore {
         scenario: Scenario,
-        symmetry: bool,
+        /// Symmetry and partial-order reduction, or neither.
+        reduce: bool,
         max_states: u32,
     },
     /// Stop the exploration under way.
@@ -132,6 +133,8 @@ pub struct Summary {
     pub states: u64,
     pub transitions: u64,
     pub schedules: String,
+    /// Genuinely different schedules, when counted.
+    pub traces: Option<String>,
     pub complete: bool,
     pub counts_exact: bool,
     pub symmetry: bool,
@@ -154,6 +157,7 @@ impl Summary {
             states: report.states,
             transitions: report.transitions,
             schedules: report.schedules.to_string(),
+            traces: report.traces.map(|t| t.to_string()),
             complete: report.complete,
             counts_exact: report.counts_exact,
             symmetry: report.symmetry,

@@ -144,6 +144,7 @@ fn vm_hwm() -> String {
 fn racelab_unreduced(scenario: &Scenario) -> (Report, Duration) {
     let options = Options {
         symmetry: false,
+        partial_order: false,
         max_states: usize::MAX,
     };
     let (report, time) = timed(|| explore(scenario, &options));
@@ -249,16 +250,20 @@ fn reduced_run(size: Size) {
     let scenario = size.scenario().expect("checked when parsed");
     let options = Options {
         symmetry: true,
+        partial_order: true,
         max_states: usize::MAX,
     };
     let (report, time) = timed(|| explore(&scenario, &options));
     println!();
     println!(
-        "racelab {size} with symmetry: {:.3} s, {} stored states, {} schedules, {} outcomes \
-         (complete: {}, counts exact: {})",
+        "racelab {size} with symmetry and partial-order reduction: {:.3} s, {} stored states, \
+         {} schedules, {} genuinely different, {} outcomes (complete: {}, counts exact: {})",
         time.as_secs_f64(),
         report.states,
         report.schedules,
+        report
+            .traces
+            .map_or("not counted".to_string(), |t| t.to_string()),
         report.outcomes.len(),
         report.complete,
         report.counts_exact

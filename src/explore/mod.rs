@@ -23,6 +23,7 @@
 
 pub mod pack;
 mod symmetry;
+mod traces;
 mod visited;
 
 use std::collections::BTreeMap;
@@ -37,6 +38,9 @@ use visited::Visited;
 pub struct Options {
     /// Store one state per orbit of interchangeable clients.
     pub symmetry: bool,
+    /// Also count the genuinely different schedules with sleep sets
+    /// (partial-order reduction); see [`Report::traces`].
+    pub partial_order: bool,
     /// Stop (with `complete: false`) after this many distinct states.
     pub max_states: usize,
 }
@@ -45,6 +49,7 @@ impl Default for Options {
     fn default() -> Options {
         Options {
             symmetry: true,
+            partial_order: true,
             max_states: 50_000_000,
         }
     }
@@ -63,7 +68,7 @@ impl Count {
         saturated: false,
     };
 
-    fn add(&mut self, other: Count) {
+    pub(crate) fn add(&mut self, other: Count) {
         let (v, over) = self.value.overflowing_add(other.value);
         *self = Count {
             value: if over { u128::MAX } else { v },
@@ -110,6 +115,21 @@ pub struct Report {
     pub symmetry: bool,
     /// Every outcome found, in order.
     pub outcomes: Vec<OutcomeReport>,
+    /// Genuinely different complete schedules: classes of schedules that
+    /// differ only in the order of independent deliveries (deliveries to
+    /// different receivers), counted with sleep sets. `None` when not asked
+    /// for, or too large to count within the state limit.
+    pub traces: Option<Count>,
+}
+
+/// Counts the genuinely different complete schedules of `scenario` (see
+/// [`Report::traces`]) with sleep sets, and symmetry if `symmetry`; `None`
+/// if that needs more than `max_nodes` (state, sleep set) pairs. Also
+/// returns the deliveries tried, which sleep sets keep below the search's.
+pub fn count_traces(scenario: &Scenario, symmetry: bool, max_nodes: usize) -> (Option<Count>, u64) {
+    let mut traces = traces::Traces::new(scenario, symmetry, max_nodes);
+    let count = traces.count();
+    (count, traces.transitions)
 }
 
 /// Reported while exploring; return `false` from the callback to cancel.
@@ -147,6 +167,7 @@ pub struct Search {
     system: System,
     symmetry: Symmetry,
     symmetry_broken: bool,
+    partial_order: bool,
     max_states: usize,
     visited: Visited,
     graph: Graph,
@@ -189,10 +210,12 @@ impl Search {
             counts_exact: true,
             symmetry: symmetry.active(),
             outcomes: Vec::new(),
+            traces: None,
         };
         Search {
             scenario: *scenario,
             symmetry_broken: perm.is_none(),
+            partial_order: options.partial_order,
             max_states: options.max_states,
             report,
             finals: Vec::new(),
@@ -288,6 +311,8 @@ impl Search {
             finals,
             next,
             system,
+            partial_order,
+            max_states,
             ..
         } = self;
         let n = system.actors.len();
@@ -331,6 +356,10 @@ impl Search {
                 witness: member.apply_to(&graph.witness(state)),
             })
             .collect();
+        drop(graph);
+        if partial_order && report.complete {
+            report.traces = count_traces(&scenario, report.symmetry, max_states).0;
+        }
         report
     }
 }

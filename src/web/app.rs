@@ -223,7 +223,7 @@ impl App {
             .spawn(explorer_worker::LOADER);
         bridge.send(ToExplorer::Explore {
             scenario: self.scenario,
-            symmetry,
+            reduce: symmetry,
             max_states: PAGE_MAX_STATES,
         });
         self.explorer = Some(bridge);

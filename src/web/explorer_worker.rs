@@ -107,11 +107,12 @@ impl Worker for ExplorerWorker {
         match msg {
             ToExplorer::Explore {
                 scenario,
-                symmetry,
+                reduce,
                 max_states,
             } => {
                 let options = Options {
-                    symmetry,
+                    symmetry: reduce,
+                    partial_order: reduce,
                     max_states: max_states as usize,
                 };
                 self.job = Some(Job {

@@ -209,11 +209,12 @@ fn outcomes(app: &App) -> String {
     let n = s.outcomes.len();
     let _ = write!(
         html,
-        r#"<p class="summary" data-states="{}" data-elapsed-ms="{:.3}" data-symmetry="{}">{} complete schedules end in {n} possible outcome{}. Explored {} states and {} transitions in {:.0} ms{}.</p>"#,
+        r#"<p class="summary" data-states="{}" data-elapsed-ms="{:.3}" data-symmetry="{}">{} complete schedules{} end in {n} possible outcome{}. Explored {} states and {} transitions in {:.0} ms{}.</p>"#,
         s.states,
         latest.elapsed_ms,
         s.symmetry,
         grouped(&s.schedules),
+        s.traces.as_deref().map_or(String::new(), |t| format!(" ({} genuinely different, that is, not just reordering deliveries to different receivers)", grouped(t))),
         if n == 1 { "" } else { "s" },
         grouped(&s.states.to_string()),
         grouped(&s.transitions.to_string()),
