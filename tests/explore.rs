@@ -263,17 +263,53 @@ fn brute_force_classes(scenario: &Scenario) -> usize {
 fn genuinely_different_schedules_match_brute_force() {
     for s in small_scenarios() {
         let expected = brute_force_classes(&s) as u128;
+        let unreduced = explore(&s, &full(false));
+        let all_outcomes: Vec<_> = unreduced
+            .outcomes
+            .iter()
+            .map(|o| o.outcome.clone())
+            .collect();
         for symmetry in [false, true] {
-            let (count, _) = count_traces(&s, symmetry, usize::MAX);
-            let count = count.expect("small enough to count");
+            let classes = count_traces(&s, symmetry, usize::MAX);
+            let count = classes.count.expect("small enough to count");
             assert_eq!(count.value, expected, "{s:?}, symmetry {symmetry}");
+            assert_eq!(
+                classes.outcomes, all_outcomes,
+                "{s:?}: the reduced walk reaches every outcome"
+            );
         }
-        let all = explore(&s, &full(false)).schedules.value;
-        assert!(expected <= all, "{s:?}");
+        assert!(expected <= unreduced.schedules.value, "{s:?}");
     }
-    // The reading puzzle: 26,190 schedules, far fewer genuinely different.
-    let (count, tried) = count_traces(&Scenario::default(), false, usize::MAX);
-    let full_search = explore(&Scenario::default(), &full(false));
-    assert!(count.unwrap().value < full_search.schedules.value);
-    assert!(tried < full_search.transitions * 10);
+}
+
+#[test]
+fn partial_order_reduction_keeps_every_outcome_on_larger_scenarios() {
+    for (people, drinks) in [(4, 3), (5, 2), (5, 4), (6, 5)] {
+        let s = scenario(Protocol::LookBeforeTake, people, drinks, 1);
+        let reference = explore(&s, &full(false));
+        let classes = count_traces(&s, true, usize::MAX);
+        let outcomes: Vec<_> = reference
+            .outcomes
+            .iter()
+            .map(|o| o.outcome.clone())
+            .collect();
+        assert_eq!(classes.outcomes, outcomes, "{s:?}");
+        let count = classes.count.expect("counted").value;
+        assert!(
+            count < reference.schedules.value,
+            "{s:?}: fewer classes than schedules"
+        );
+        assert!(
+            classes.tried < reference.transitions,
+            "{s:?}: sleep sets skip deliveries"
+        );
+    }
+    // The reading puzzle: 26,190 schedules, 66 genuinely different.
+    assert_eq!(
+        count_traces(&Scenario::default(), false, usize::MAX)
+            .count
+            .unwrap()
+            .value,
+        66
+    );
 }

@@ -122,14 +122,29 @@ pub struct Report {
     pub traces: Option<Count>,
 }
 
+/// What the partial-order-reduced walk found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Classes {
+    /// Genuinely different complete schedules; `None` if counting needed
+    /// more than the allowed (state, sleep set) pairs.
+    pub count: Option<Count>,
+    /// Deliveries tried: sleep sets skip reorderings of independent ones.
+    pub tried: u64,
+    /// The outcomes reached: the same set as the full search's.
+    pub outcomes: Vec<Outcome>,
+}
+
 /// Counts the genuinely different complete schedules of `scenario` (see
-/// [`Report::traces`]) with sleep sets, and symmetry if `symmetry`; `None`
-/// if that needs more than `max_nodes` (state, sleep set) pairs. Also
-/// returns the deliveries tried, which sleep sets keep below the search's.
-pub fn count_traces(scenario: &Scenario, symmetry: bool, max_nodes: usize) -> (Option<Count>, u64) {
+/// [`Report::traces`]) with sleep sets, and symmetry if `symmetry`, within
+/// `max_nodes` (state, sleep set) pairs.
+pub fn count_traces(scenario: &Scenario, symmetry: bool, max_nodes: usize) -> Classes {
     let mut traces = traces::Traces::new(scenario, symmetry, max_nodes);
     let count = traces.count();
-    (count, traces.transitions)
+    Classes {
+        count,
+        tried: traces.transitions,
+        outcomes: traces.outcomes.into_iter().collect(),
+    }
 }
 
 /// Reported while exploring; return `false` from the callback to cancel.
@@ -358,7 +373,7 @@ impl Search {
             .collect();
         drop(graph);
         if partial_order && report.complete {
-            report.traces = count_traces(&scenario, report.symmetry, max_states).0;
+            report.traces = count_traces(&scenario, report.symmetry, max_states).count;
         }
         report
     }

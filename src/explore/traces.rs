@@ -14,18 +14,23 @@
 //! it is the same for a world and its renaming under symmetry, and counts
 //! are memoised on (representative, renamed sleep set).
 
+use std::collections::BTreeSet;
+
 use hashbrown::HashMap;
 
 use super::pack::pack;
 use super::symmetry::{Perm, Symmetry};
 use super::Count;
-use crate::model::{Outbox, Scenario, Step, System, World};
+use crate::model::{Outbox, Outcome, Scenario, Step, System, World};
 
 /// Channels as bits: `from * actors + to` (at most 16 × 16 actors).
 type Mask = u128;
 
 pub(crate) struct Traces {
+    scenario: Scenario,
     system: System,
+    /// Every outcome the reduced walk reaches (with people renamed back).
+    pub outcomes: BTreeSet<Outcome>,
     symmetry: Symmetry,
     memo: HashMap<(Box<[u8]>, Mask), Count, Fixed>,
     limit: usize,
@@ -91,6 +96,8 @@ impl Traces {
     pub fn new(scenario: &Scenario, symmetry: bool, limit: usize) -> Traces {
         let system = scenario.system();
         Traces {
+            scenario: *scenario,
+            outcomes: BTreeSet::new(),
             symmetry: Symmetry::new(&system, symmetry),
             system,
             memo: HashMap::with_hasher(Fixed),
@@ -133,6 +140,9 @@ impl Traces {
         let mut total = Count::default();
         if steps.is_empty() {
             total = Count::ONE;
+            for member in self.symmetry.members(world, Count::ONE) {
+                self.outcomes.insert(self.scenario.outcome(&member.world));
+            }
         }
         let mut tried: Mask = 0;
         let mut succ = world.clone();
