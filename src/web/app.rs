@@ -27,17 +27,24 @@ use crate::wire::{FromActor, FromExplorer, Summary, ToActor, ToExplorer};
 /// (about 100 bytes a state).
 pub const PAGE_MAX_STATES: u32 = 3_000_000;
 
+/// The unreduced run that follows a reduced one, only to show what the
+/// reductions saved, stops here.
+pub const COMPARE_MAX_STATES: u32 = 200_000;
+
 /// An exploration under way in the explorer's worker.
 pub struct Exploring {
     pub symmetry: bool,
     pub states: u64,
     pub elapsed_ms: f64,
+    /// Started by the page after a reduced run, to compare state counts.
+    pub comparison: bool,
 }
 
 /// A finished exploration of the current scenario.
 pub struct Explored {
     pub summary: Summary,
     pub elapsed_ms: f64,
+    pub comparison: bool,
 }
 
 /// How long a worker may take to answer before the page says it failed.
@@ -208,6 +215,10 @@ impl App {
     /// Explores every schedule of the current scenario in the explorer's
     /// own worker; progress and the result arrive as messages.
     pub fn explore(&mut self, symmetry: bool) {
+        self.start_explore(symmetry, PAGE_MAX_STATES, false);
+    }
+
+    fn start_explore(&mut self, symmetry: bool, max_states: u32, comparison: bool) {
         self.cancel_explore();
         self.explorer_generation = self.explorer_generation.wrapping_add(1);
         let generation = self.explorer_generation;
@@ -224,13 +235,14 @@ impl App {
         bridge.send(ToExplorer::Explore {
             scenario: self.scenario,
             reduce: symmetry,
-            max_states: PAGE_MAX_STATES,
+            max_states,
         });
         self.explorer = Some(bridge);
         self.exploring = Some(Exploring {
             symmetry,
             states: 0,
             elapsed_ms: 0.0,
+            comparison,
         });
     }
 
@@ -262,14 +274,21 @@ impl App {
                 elapsed_ms,
             } => {
                 self.explorer = None; // the worker closes
-                self.exploring = None;
+                let comparison = self.exploring.take().is_some_and(|e| e.comparison);
                 if summary.scenario == self.scenario {
+                    let compare = summary.symmetry && summary.complete && !comparison;
                     self.explored
                         .retain(|e| e.summary.symmetry != summary.symmetry);
                     self.explored.push(Explored {
                         summary,
                         elapsed_ms,
+                        comparison,
                     });
+                    // Show what the reductions saved: the same scenario
+                    // without them, up to a modest limit.
+                    if compare && !self.explored.iter().any(|e| !e.summary.symmetry) {
+                        self.start_explore(false, COMPARE_MAX_STATES, true);
+                    }
                 }
             }
             FromExplorer::Cancelled => {

@@ -186,13 +186,15 @@ fn explore_progress(app: &App) -> String {
             } else {
                 0.0
             };
+            let what = if e.comparison {
+                "Comparing: exploring again without reductions"
+            } else if e.symmetry {
+                "Exploring"
+            } else {
+                "Exploring without symmetry reduction"
+            };
             format!(
-                "Exploring{}… {} states so far ({rate:.2} M states/s).",
-                if e.symmetry {
-                    ""
-                } else {
-                    " without symmetry reduction"
-                },
+                "{what}… {} states so far ({rate:.2} M states/s).",
                 grouped(&e.states.to_string())
             )
         }
@@ -201,7 +203,10 @@ fn explore_progress(app: &App) -> String {
 }
 
 fn outcomes(app: &App) -> String {
-    let Some(latest) = app.explored.last() else {
+    // The histogram is of the exploration the person asked for; a
+    // comparison run only adds its state count.
+    let shown = app.explored.iter().rev().find(|e| !e.comparison);
+    let Some(latest) = shown.or(app.explored.last()) else {
         return String::new();
     };
     let s = &latest.summary;
@@ -230,15 +235,12 @@ fn outcomes(app: &App) -> String {
             .explored
             .iter()
             .map(|e| {
-                format!(
-                    "{} {}",
-                    grouped(&e.summary.states.to_string()),
-                    if e.summary.symmetry {
-                        "with symmetry reduction"
-                    } else {
-                        "without"
-                    }
-                )
+                let states = grouped(&e.summary.states.to_string());
+                match (e.summary.symmetry, e.summary.complete) {
+                    (true, _) => format!("{states} with symmetry reduction"),
+                    (false, true) => format!("{states} without"),
+                    (false, false) => format!("more than {states} without (stopped there)"),
+                }
             })
             .collect();
         let _ = write!(

@@ -34,6 +34,9 @@ test('exploring the reading puzzle finds its six outcomes, with and without symm
   assert.deepEqual(rows.map((r) => r.unsafe), [true, true, true, false, false, false]);
   assert.match(await page.locator('#outcomes .summary').textContent(), /^26,190 complete schedules \(66 genuinely different, that is, not just reordering deliveries to different receivers\) end in 6 possible outcomes/);
   assert.equal(await page.locator('#outcomes .summary').getAttribute('data-symmetry'), 'true');
+  // The page compares with an unreduced run by itself.
+  await page.locator('#outcomes .compare').filter({ hasText: /^States explored: \d+ with symmetry reduction · 324 without\.$/ }).waitFor();
+  await eventually(() => page.workers().length === 4, { what: 'the comparison finished' });
 
   await page.getByRole('checkbox', { name: /Symmetry reduction/ }).uncheck();
   await page.getByRole('button', { name: 'Explore every schedule' }).click();
