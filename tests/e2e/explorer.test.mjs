@@ -73,7 +73,8 @@ test('a long exploration shows progress, and Cancel stops it and its worker', as
   await page.getByRole('checkbox', { name: /Symmetry reduction/ }).uncheck();
   await page.getByRole('button', { name: 'Explore every schedule' }).click();
   await page.locator('#explore-progress').filter({ hasText: /Exploring without symmetry reduction… [\d,]+ states so far \([\d.]+ M states\/s\)/ }).waitFor();
-  assert.equal(page.workers().length, 10, '9 actors and the explorer');
+  // Playwright learns of a new worker a moment after it starts.
+  await eventually(() => page.workers().length === 10, { what: '9 actor workers and the explorer' });
   // The page stays responsive while the explorer works: a delivery goes through.
   await page.getByRole('button', { name: 'Deliver look from Person 1 to Fridge' }).click();
   await page.waitForFunction(() => document.querySelector('#app').dataset.deliveries === '1');

@@ -28,7 +28,7 @@ test('the default page is the reading puzzle, with one worker per actor', async 
   assert.deepEqual(s.actors, ['Fridge 2 drinks', 'Person 1 about to look', 'Person 2 about to look', 'Person 3 about to look']);
   assert.deepEqual(s.flight, [1, 2, 3].map((n) => `Deliver look from Person ${n} to Fridge`));
   await assert.doesNotReject(page.getByRole('status').filter({ hasText: '3 messages are in flight' }).waitFor());
-  assert.equal(page.workers().length, 4);
+  await eventually(() => page.workers().length === 4, { what: 'one worker per actor' });
   assert.match(await page.locator('#workers').textContent(), /^4 workers live$/);
   assert.deepEqual(page.errors, []);
   await page.close();
@@ -83,7 +83,7 @@ test('a permalink rebuilds exactly that state through the real workers', async (
 
   const page = await open(env, fragment);
   assert.deepEqual(await snapshot(page), expected);
-  assert.equal(page.workers().length, 4);
+  await eventually(() => page.workers().length === 4, { what: 'one worker per actor' });
   // ...and it goes on from there.
   await deliver(page, 'took 1, 0 left', F, P(2));
   assert.equal((await snapshot(page)).actors[0], 'Fridge 0 drinks');
