@@ -2,16 +2,17 @@
 //!
 //! ```text
 //! racelab explore <scenario> [--people N] [--drinks D] [--ask N]
+//!                 [--customers K] [--balance B] [--amount A]
 //!                 [--no-reduce] [--max-states N] [--json]
 //! ```
 
 use std::fmt::Write;
 
 use racelab::explore::{explore, Options, Report};
-use racelab::model::scenario::{parse_in_range, ASK, DRINKS, PEOPLE};
-use racelab::model::{Protocol, Scenario};
+use racelab::model::scenario::{parse_in_range, AMOUNT, ASK, BALANCE, DRINKS, PEOPLE};
+use racelab::model::{Outcome, Protocol, Scenario};
 
-const USAGE: &str = "usage: racelab explore <look-before-take|thirsty> [--people N] [--drinks D] [--ask N] [--no-reduce] [--max-states N] [--json]";
+const USAGE: &str = "usage: racelab explore <look-before-take|thirsty|take-if|check-then-withdraw|withdraw-if> [--people N] [--drinks D] [--ask N] [--customers K] [--balance B] [--amount A] [--no-reduce] [--max-states N] [--json]";
 
 /// Runs the command line; returns the process exit code.
 pub fn run(args: Vec<String>) -> i32 {
@@ -27,7 +28,7 @@ pub fn run(args: Vec<String>) -> i32 {
         }) => {
             let report = explore(&scenario, &options);
             if json {
-                println!("{}", to_json(&report));
+                println!("{}", to_json(&scenario, &report));
             } else {
                 print!("{}", to_table(&scenario, &report));
             }
@@ -67,12 +68,13 @@ fn parse(args: &[String]) -> Result<Command, String> {
             names.join(", ")
         )
     })?;
-    let defaults = Scenario::default();
+    let defaults = Scenario::default_for(protocol);
     let (mut people, mut drinks, mut ask) = (
         i64::from(defaults.people),
         i64::from(defaults.drinks),
         i64::from(defaults.ask),
     );
+    let (mut balance, mut amount) = (i64::from(defaults.balance), i64::from(defaults.amount));
     let mut options = Options::default();
     let mut json = false;
     while let Some(flag) = args.next() {
@@ -89,6 +91,18 @@ fn parse(args: &[String]) -> Result<Command, String> {
                     parse_in_range("--drinks", value("0-20")?, DRINKS).map_err(|e| e.message)?
             }
             "--ask" => ask = parse_in_range("--ask", value("1-20")?, ASK).map_err(|e| e.message)?,
+            "--customers" => {
+                people =
+                    parse_in_range("--customers", value("1-8")?, PEOPLE).map_err(|e| e.message)?
+            }
+            "--balance" => {
+                balance = parse_in_range("--balance", value("0-1000000")?, BALANCE)
+                    .map_err(|e| e.message)?
+            }
+            "--amount" => {
+                amount = parse_in_range("--amount", value("1-1000000")?, AMOUNT)
+                    .map_err(|e| e.message)?
+            }
             "--max-states" => {
                 let v = value("a number")?;
                 options.max_states =
@@ -104,7 +118,12 @@ fn parse(args: &[String]) -> Result<Command, String> {
             other => return Err(format!("unknown option {other:?}; {USAGE}")),
         }
     }
-    let scenario = Scenario::new(protocol, people, drinks, ask).map_err(|e| e.message)?;
+    let scenario = if protocol.is_bank() {
+        Scenario::bank(protocol, people, balance, amount)
+    } else {
+        Scenario::new(protocol, people, drinks, ask)
+    }
+    .map_err(|e| e.message)?;
     Ok(Command::Explore {
         scenario,
         options,
@@ -114,7 +133,8 @@ fn parse(args: &[String]) -> Result<Command, String> {
 
 /// The report as one JSON object (see README.md). Counts are written as
 /// exact integers, however large.
-fn to_json(report: &Report) -> String {
+fn to_json(scenario: &Scenario, report: &Report) -> String {
+    let letter = scenario.system().server_letter;
     let mut out = String::new();
     let _ = write!(
         out,
@@ -130,15 +150,19 @@ fn to_json(report: &Report) -> String {
         report.symmetry
     );
     for (i, o) in report.outcomes.iter().enumerate() {
-        let served: Vec<String> = o.outcome.served.iter().map(u8::to_string).collect();
+        let served: Vec<String> = o.outcome.served().iter().map(u8::to_string).collect();
+        let (left, who) = match o.outcome {
+            Outcome::Fridge { .. } => ("drinks_left", "served"),
+            Outcome::Bank { .. } => ("balance", "withdrew"),
+        };
         let _ = write!(
             out,
-            r#"{}{{"drinks_left":{},"served":[{}],"schedules":{},"witness":"{}"}}"#,
+            r#"{}{{"{left}":{},"{who}":[{}],"schedules":{},"witness":"{}"}}"#,
             if i == 0 { "" } else { "," },
-            o.outcome.drinks_left,
+            o.outcome.left(),
             served.join(","),
             o.schedules.value,
-            o.witness.display('F')
+            o.witness.display(letter)
         );
     }
     out.push_str("]}");
@@ -146,18 +170,13 @@ fn to_json(report: &Report) -> String {
 }
 
 fn to_table(scenario: &Scenario, report: &Report) -> String {
+    let letter = scenario.system().server_letter;
     let mut out = String::new();
-    let ask = if scenario.protocol == Protocol::Thirsty {
-        format!(", each asking for {}", scenario.ask)
-    } else {
-        String::new()
-    };
     let _ = writeln!(
         out,
-        "{}: {} people, {} drinks{ask}",
+        "{}: {}",
         scenario.protocol.title(),
-        scenario.people,
-        scenario.drinks
+        scenario.describe()
     );
     let _ = writeln!(
         out,
@@ -194,7 +213,7 @@ fn to_table(scenario: &Scenario, report: &Report) -> String {
             "{:<width$}  {:>14}  {}",
             o.outcome.to_string(),
             o.schedules.to_string(),
-            o.witness.display('F')
+            o.witness.display(letter)
         );
     }
     out

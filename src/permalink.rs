@@ -1,15 +1,16 @@
 //! Permalinks: a scenario and the schedule delivered so far, in the URL
 //! fragment.
 //!
-//! Format (version 1): `#v=1&scenario=NAME&people=P&drinks=D[&ask=N]&s=SCHEDULE`
-//! where NAME is `look-before-take` or `thirsty`, `ask` is only meaningful for
-//! `thirsty`, and SCHEDULE is a schedule string (see [`crate::model::schedule`]),
-//! possibly empty. Unknown keys are ignored so later versions can add keys
+//! Format (version 1): `#v=1&scenario=NAME&PARAMETERS&s=SCHEDULE` where NAME
+//! is a scenario's name, PARAMETERS are `people=P&drinks=D` (and `ask=N` for
+//! `thirsty`) for fridge scenarios or `customers=K&balance=B&amount=A` for
+//! bank scenarios, and SCHEDULE is a schedule string (see
+//! [`crate::model::schedule`]), possibly empty. Unknown keys are ignored so later versions can add keys
 //! that older pages skip; a different `v` is refused.
 
 use std::fmt;
 
-use crate::model::scenario::{parse_in_range, ASK, DRINKS, PEOPLE};
+use crate::model::scenario::{parse_in_range, AMOUNT, ASK, BALANCE, DRINKS, PEOPLE};
 use crate::model::{Protocol, Scenario, Schedule};
 
 pub const VERSION: u32 = 1;
@@ -37,12 +38,15 @@ impl Link {
     /// The fragment, without the leading `#`.
     pub fn to_fragment(&self) -> String {
         let s = &self.scenario;
-        let mut out = format!(
-            "v={VERSION}&scenario={}&people={}&drinks={}",
-            s.protocol.name(),
-            s.people,
-            s.drinks
-        );
+        let mut out = format!("v={VERSION}&scenario={}", s.protocol.name());
+        if s.protocol.is_bank() {
+            out.push_str(&format!(
+                "&customers={}&balance={}&amount={}",
+                s.people, s.balance, s.amount
+            ));
+        } else {
+            out.push_str(&format!("&people={}&drinks={}", s.people, s.drinks));
+        }
         if s.protocol == Protocol::Thirsty {
             out.push_str(&format!("&ask={}", s.ask));
         }
@@ -66,6 +70,7 @@ impl Link {
         let mut version = None;
         let mut name = None;
         let (mut people, mut drinks, mut ask, mut sched) = (None, None, None, None);
+        let (mut customers, mut balance, mut amount) = (None, None, None);
         for pair in fragment.split('&') {
             let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
             let slot = match key {
@@ -74,6 +79,9 @@ impl Link {
                 "people" => &mut people,
                 "drinks" => &mut drinks,
                 "ask" => &mut ask,
+                "customers" => &mut customers,
+                "balance" => &mut balance,
+                "amount" => &mut amount,
                 "s" => &mut sched,
                 _ => continue,
             };
@@ -93,19 +101,28 @@ impl Link {
         let name = name.ok_or_else(|| LinkError("the link names no scenario".to_string()))?;
         let protocol = Protocol::from_name(name)
             .ok_or_else(|| LinkError(format!("the link names an unknown scenario {name:?}")))?;
-        let defaults = Scenario::default();
+        let defaults = Scenario::default_for(protocol);
         let field = |label: &'static str, text: Option<&str>, range, default: i64| match text {
             None => Ok(default),
             Some(t) => {
                 parse_in_range(label, t, range).map_err(|e| LinkError(format!("in the link, {e}")))
             }
         };
-        let scenario = Scenario::new(
-            protocol,
-            field("People", people, PEOPLE, defaults.people.into())?,
-            field("Drinks", drinks, DRINKS, defaults.drinks.into())?,
-            field("Ask", ask, ASK, defaults.ask.into())?,
-        )
+        let scenario = if protocol.is_bank() {
+            Scenario::bank(
+                protocol,
+                field("Customers", customers, PEOPLE, defaults.people.into())?,
+                field("Balance", balance, BALANCE, defaults.balance.into())?,
+                field("Amount", amount, AMOUNT, defaults.amount.into())?,
+            )
+        } else {
+            Scenario::new(
+                protocol,
+                field("People", people, PEOPLE, defaults.people.into())?,
+                field("Drinks", drinks, DRINKS, defaults.drinks.into())?,
+                field("Ask", ask, ASK, defaults.ask.into())?,
+            )
+        }
         .map_err(|e| LinkError(e.to_string()))?;
         let system = scenario.system();
         let schedule = Schedule::parse(sched.unwrap_or(""), system.server_letter)

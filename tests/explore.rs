@@ -119,7 +119,7 @@ fn look_before_take_three_people_two_drinks() {
     let outcomes: Vec<(i32, Vec<u8>)> = report
         .outcomes
         .iter()
-        .map(|o| (o.outcome.drinks_left, o.outcome.served.clone()))
+        .map(|o| (o.outcome.left(), o.outcome.served().to_vec()))
         .collect();
     assert_eq!(
         outcomes,
@@ -176,7 +176,7 @@ fn pinned_outcome_sets() {
         let got: Vec<(i32, Vec<u8>)> = report
             .outcomes
             .iter()
-            .map(|o| (o.outcome.drinks_left, o.outcome.served.clone()))
+            .map(|o| (o.outcome.left(), o.outcome.served().to_vec()))
             .collect();
         assert_eq!(got, expected, "{s:?}");
     }

@@ -139,7 +139,7 @@ fn run(scenario: Scenario, schedule: &str) -> (i32, Vec<u8>) {
     let (world, _) = system.replay(&parsed).expect("schedule replays");
     assert!(world.net.is_empty(), "{schedule} leaves messages in flight");
     let outcome = scenario.outcome(&world);
-    (outcome.drinks_left, outcome.served)
+    (outcome.left(), outcome.served().to_vec())
 }
 
 #[test]

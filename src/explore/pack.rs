@@ -3,6 +3,7 @@
 //! none. Equal worlds have equal bytes, and the bytes decode back exactly.
 
 use crate::model::actor::RoleState;
+use crate::model::bank::{Bank, Customer, CustomerPhase};
 use crate::model::fridge::Fridge;
 use crate::model::people::{Person, Phase};
 use crate::model::{ActorState, Msg, Network, World};
@@ -52,6 +53,20 @@ pub fn put_state(out: &mut Vec<u8>, s: &ActorState) {
             }
             Phase::Left => out.push(stopped | 5),
         },
+        RoleState::Bank(b) => {
+            out.push(stopped | 6);
+            put(out, b.balance);
+        }
+        RoleState::Customer(c) => out.push(
+            stopped
+                | match c.phase {
+                    CustomerPhase::Checking => 7,
+                    CustomerPhase::Withdrawing => 8,
+                    CustomerPhase::AskingIf => 9,
+                    CustomerPhase::Withdrew => 10,
+                    CustomerPhase::Declined => 11,
+                },
+        ),
     }
 }
 
@@ -72,7 +87,19 @@ fn get_state(bytes: &[u8], at: &mut usize) -> ActorState {
         4 => person(Phase::Got {
             drinks: get(bytes, at),
         }),
-        _ => person(Phase::Left),
+        5 => person(Phase::Left),
+        6 => RoleState::Bank(Bank {
+            balance: get(bytes, at),
+        }),
+        tag => RoleState::Customer(Customer {
+            phase: match tag {
+                7 => CustomerPhase::Checking,
+                8 => CustomerPhase::Withdrawing,
+                9 => CustomerPhase::AskingIf,
+                10 => CustomerPhase::Withdrew,
+                _ => CustomerPhase::Declined,
+            },
+        }),
     };
     ActorState { stopped, role }
 }
@@ -92,6 +119,24 @@ pub fn put_msg(out: &mut Vec<u8>, m: Msg) {
             put(out, left);
         }
         Msg::Stop => out.push(2),
+        Msg::TakeIf => out.push(3),
+        Msg::Deposit(a) => {
+            out.push(4);
+            put(out, a);
+        }
+        Msg::Withdraw(a) => {
+            out.push(5);
+            put(out, a);
+        }
+        Msg::Balance => out.push(6),
+        Msg::WithdrawIf(a) => {
+            out.push(7);
+            put(out, a);
+        }
+        Msg::BankResult { balance, ok } => {
+            out.push(if ok { 8 } else { 9 });
+            put(out, balance);
+        }
     }
 }
 
@@ -107,7 +152,16 @@ fn get_msg(bytes: &[u8], at: &mut usize) -> Msg {
                 left: get(bytes, at),
             }
         }
-        _ => Msg::Stop,
+        2 => Msg::Stop,
+        3 => Msg::TakeIf,
+        4 => Msg::Deposit(get(bytes, at)),
+        5 => Msg::Withdraw(get(bytes, at)),
+        6 => Msg::Balance,
+        7 => Msg::WithdrawIf(get(bytes, at)),
+        t => Msg::BankResult {
+            ok: t == 8,
+            balance: get(bytes, at),
+        },
     }
 }
 

@@ -9,6 +9,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::bank::{Bank, Customer, CustomerPhase};
 use super::fridge::Fridge;
 use super::people::{Person, Phase};
 
@@ -35,7 +36,24 @@ pub enum Msg {
     /// looks, `n < 0` loads `-n` drinks.
     Drink(i32),
     /// The fridge's reply: drinks taken (> 0) or added (< 0), and drinks left.
-    FridgeResult { taken_or_added: i32, left: i32 },
+    FridgeResult {
+        taken_or_added: i32,
+        left: i32,
+    },
+    /// The fixed fridge's atomic request: take 1 only if more than 1 is left.
+    TakeIf,
+    /// Bank requests.
+    Deposit(i32),
+    Withdraw(i32),
+    Balance,
+    /// The fixed bank's atomic request: withdraw only if the balance allows.
+    WithdrawIf(i32),
+    /// The bank's reply: the balance after the request, and whether the
+    /// request was carried out.
+    BankResult {
+        balance: i32,
+        ok: bool,
+    },
     /// The poison pill: the receiver handles nothing after it.
     Stop,
 }
@@ -59,6 +77,13 @@ impl std::fmt::Display for Msg {
             } => {
                 write!(f, "took {taken_or_added}, {left} left")
             }
+            Msg::TakeIf => write!(f, "take 1 if more than 1 left"),
+            Msg::Deposit(a) => write!(f, "deposit {a}"),
+            Msg::Withdraw(a) => write!(f, "withdraw {a}"),
+            Msg::Balance => write!(f, "check balance"),
+            Msg::WithdrawIf(a) => write!(f, "withdraw {a} if enough"),
+            Msg::BankResult { balance, ok: true } => write!(f, "balance {balance}"),
+            Msg::BankResult { balance, ok: false } => write!(f, "refused, balance {balance}"),
             Msg::Stop => write!(f, "stop"),
         }
     }
@@ -73,6 +98,14 @@ pub enum Actor {
     PolitePerson,
     /// Asks for `ask` drinks once.
     ThirstyPerson { ask: i32 },
+    /// The fixed protocol: one atomic "take 1 if more than 1 is left".
+    TakeIfPerson,
+    /// The bank account, starting with `balance`.
+    Bank { balance: i32 },
+    /// Checks the balance, then withdraws `amount` if it saw enough.
+    CheckThenWithdraw { amount: i32 },
+    /// The fixed protocol: one atomic "withdraw `amount` if there is enough".
+    WithdrawIfCustomer { amount: i32 },
 }
 
 /// The data an actor owns. `stopped` is common to every role: after the
@@ -87,6 +120,8 @@ pub struct ActorState {
 pub enum RoleState {
     Fridge(Fridge),
     Person(Person),
+    Bank(Bank),
+    Customer(Customer),
 }
 
 /// Messages an actor sends while taking one step, in the order sent.
@@ -113,6 +148,14 @@ impl Actor {
             Actor::Fridge { drinks } => RoleState::Fridge(Fridge::new(drinks)),
             Actor::PolitePerson => RoleState::Person(Person::polite(out)),
             Actor::ThirstyPerson { ask } => RoleState::Person(Person::thirsty(ask, out)),
+            Actor::TakeIfPerson => RoleState::Person(Person::take_if(out)),
+            Actor::Bank { balance } => RoleState::Bank(Bank { balance }),
+            Actor::CheckThenWithdraw { .. } => {
+                RoleState::Customer(Customer::check_then_withdraw(out))
+            }
+            Actor::WithdrawIfCustomer { amount } => {
+                RoleState::Customer(Customer::withdraw_if(amount, out))
+            }
         };
         ActorState {
             stopped: false,
@@ -138,7 +181,14 @@ impl Actor {
         let handled = match (&mut state.role, *self) {
             (RoleState::Fridge(fridge), Actor::Fridge { .. }) => fridge.handle(from, msg, out),
             (RoleState::Person(person), Actor::PolitePerson) => person.handle_polite(msg, out),
-            (RoleState::Person(person), Actor::ThirstyPerson { .. }) => person.handle_thirsty(msg),
+            (RoleState::Person(person), Actor::ThirstyPerson { .. } | Actor::TakeIfPerson) => {
+                person.handle_reply(msg)
+            }
+            (RoleState::Bank(bank), Actor::Bank { .. }) => bank.handle(from, msg, out),
+            (
+                RoleState::Customer(customer),
+                Actor::CheckThenWithdraw { amount } | Actor::WithdrawIfCustomer { amount },
+            ) => customer.handle(amount, msg, out),
             _ => false,
         };
         if handled {
@@ -148,9 +198,9 @@ impl Actor {
         }
     }
 
-    /// Whether this actor is a client (a person), not the server.
+    /// Whether this actor is a client (a person or a customer), not the server.
     pub fn is_client(&self) -> bool {
-        !matches!(self, Actor::Fridge { .. })
+        !matches!(self, Actor::Fridge { .. } | Actor::Bank { .. })
     }
 }
 
@@ -159,7 +209,15 @@ impl ActorState {
     pub fn phase(&self) -> Option<Phase> {
         match self.role {
             RoleState::Person(p) => Some(p.phase),
-            RoleState::Fridge(_) => None,
+            _ => None,
+        }
+    }
+
+    /// The customer's phase, if this is a customer.
+    pub fn customer_phase(&self) -> Option<CustomerPhase> {
+        match self.role {
+            RoleState::Customer(c) => Some(c.phase),
+            _ => None,
         }
     }
 
@@ -167,7 +225,15 @@ impl ActorState {
     pub fn drinks(&self) -> Option<i32> {
         match self.role {
             RoleState::Fridge(f) => Some(f.drinks),
-            RoleState::Person(_) => None,
+            _ => None,
+        }
+    }
+
+    /// The account's balance, if this is the bank.
+    pub fn balance(&self) -> Option<i32> {
+        match self.role {
+            RoleState::Bank(b) => Some(b.balance),
+            _ => None,
         }
     }
 
@@ -183,6 +249,14 @@ impl ActorState {
             RoleState::Person(p) => match (p.phase, last) {
                 (Phase::Taking | Phase::Left, Some(Msg::FridgeResult { left, .. })) => {
                     format!("saw {left} left, {}", p.phase)
+                }
+                (phase, _) => phase.to_string(),
+            },
+            RoleState::Bank(b) => format!("balance {}", b.balance),
+            RoleState::Customer(c) => match (c.phase, last) {
+                (CustomerPhase::Withdrawing, Some(Msg::BankResult { balance, .. }))
+                | (CustomerPhase::Declined, Some(Msg::BankResult { balance, ok: true })) => {
+                    format!("saw balance {balance}, {}", c.phase)
                 }
                 (phase, _) => phase.to_string(),
             },

@@ -30,6 +30,21 @@ impl Fridge {
     /// only looks, and a negative request loads. A load that would overflow
     /// the counter changes nothing.
     pub fn handle(&mut self, from: ActorId, msg: Msg, out: &mut Outbox) -> bool {
+        if msg == Msg::TakeIf {
+            // The fix: checking and taking in one message, so no other
+            // message can come between them.
+            let taken = i32::from(self.drinks > 1);
+            self.drinks -= taken;
+            out.push((
+                from,
+                Msg::FridgeResult {
+                    taken_or_added: taken,
+                    left: self.drinks,
+                },
+            ));
+            self.check_rep();
+            return true;
+        }
         let Msg::Drink(n) = msg else { return false };
         let change = n.min(self.drinks);
         match self.drinks.checked_sub(change) {

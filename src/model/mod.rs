@@ -3,6 +3,7 @@
 //! explorer and the tests, and inside the Web Workers.
 
 pub mod actor;
+pub mod bank;
 pub mod fridge;
 pub mod network;
 pub mod people;

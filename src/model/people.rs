@@ -102,12 +102,31 @@ impl Person {
         true
     }
 
-    /// The reply to the single request ends a thirsty person's protocol.
-    pub fn handle_thirsty(&mut self, msg: Msg) -> bool {
+    /// The fixed protocol: one atomic "take 1 if more than 1 is left".
+    pub fn take_if(out: &mut Outbox) -> Person {
+        out.push((ActorId::SERVER, Msg::TakeIf));
+        Person {
+            phase: Phase::Taking,
+        }
+    }
+
+    /// The reply to the single request ends a thirsty or take-if person's
+    /// protocol.
+    pub fn handle_reply(&mut self, msg: Msg) -> bool {
         match (self.phase, msg) {
             (Phase::Asking { .. }, Msg::FridgeResult { taken_or_added, .. }) => {
                 self.phase = Phase::Got {
                     drinks: taken_or_added,
+                };
+                true
+            }
+            (Phase::Taking, Msg::FridgeResult { taken_or_added, .. }) => {
+                self.phase = if taken_or_added > 0 {
+                    Phase::Got {
+                        drinks: taken_or_added,
+                    }
+                } else {
+                    Phase::Left
                 };
                 true
             }

@@ -13,7 +13,7 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, HtmlInputElement, HtmlSelectElement};
 
-use crate::model::scenario::{parse_in_range, ASK, DRINKS, PEOPLE};
+use crate::model::scenario::{parse_in_range, AMOUNT, ASK, BALANCE, DRINKS, PEOPLE};
 use crate::model::{Protocol, Scenario, Schedule, Step};
 use crate::permalink::Link;
 use app::{App, Shared};
@@ -51,11 +51,15 @@ fn input_value(doc: &Document, id: &str) -> String {
 
 /// Puts a scenario's parameters into the form.
 fn show_scenario(doc: &Document, s: &Scenario) {
-    for (id, value) in [
+    let values = [
         ("people", s.people.to_string()),
+        ("customers", s.people.to_string()),
         ("drinks", s.drinks.to_string()),
         ("ask", s.ask.to_string()),
-    ] {
+        ("balance", s.balance.to_string()),
+        ("amount", s.amount.to_string()),
+    ];
+    for (id, value) in values {
         if let Some(input) = doc
             .get_element_by_id(id)
             .and_then(|e| e.dyn_into::<HtmlInputElement>().ok())
@@ -70,15 +74,32 @@ fn show_scenario(doc: &Document, s: &Scenario) {
     {
         select.set_value(s.protocol.name());
     }
-    set_ask_visibility(doc, s.protocol);
+    show_fields(doc, s.protocol);
     if let Some(el) = doc.get_element_by_id("scenario-error") {
         el.set_text_content(None);
     }
 }
 
-fn set_ask_visibility(doc: &Document, protocol: Protocol) {
-    if let Some(el) = doc.get_element_by_id("ask-field") {
-        let _ = if protocol == Protocol::Thirsty {
+/// The fields a protocol uses: the fridge's or the bank's, and Ask when thirsty.
+fn fields_of(protocol: Protocol) -> &'static [&'static str] {
+    match protocol {
+        Protocol::Thirsty => &["fridge", "thirsty"],
+        p if p.is_bank() => &["bank"],
+        _ => &["fridge"],
+    }
+}
+
+fn show_fields(doc: &Document, protocol: Protocol) {
+    let Ok(labels) = doc.query_selector_all("[data-fields]") else {
+        return;
+    };
+    let shown = fields_of(protocol);
+    for i in 0..labels.length() {
+        let Some(el) = labels.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else {
+            continue;
+        };
+        let group = el.get_attribute("data-fields").unwrap_or_default();
+        let _ = if shown.contains(&group.as_str()) {
             el.remove_attribute("hidden")
         } else {
             el.set_attribute("hidden", "")
@@ -94,17 +115,26 @@ fn selected_protocol(doc: &Document) -> Protocol {
 }
 
 /// Reads the form; a bad field gets an inline message and the current
-/// scenario keeps running.
+/// scenario keeps running. Only the fields the protocol uses are read.
 fn read_form(doc: &Document) -> Option<Scenario> {
     let protocol = selected_protocol(doc);
-    let fields = [
-        ("people", "People", PEOPLE),
-        ("drinks", "Drinks", DRINKS),
-        ("ask", "Ask", ASK),
-    ];
+    let fields: &[(&str, &'static str, (i64, i64))] = if protocol.is_bank() {
+        &[
+            ("customers", "Customers", PEOPLE),
+            ("balance", "Balance", BALANCE),
+            ("amount", "Amount", AMOUNT),
+        ]
+    } else {
+        &[
+            ("people", "People", PEOPLE),
+            ("drinks", "Drinks", DRINKS),
+            ("ask", "Ask", ASK),
+        ]
+    };
+    let defaults = Scenario::default_for(protocol);
     let mut values = [0i64; 3];
     let mut errors = Vec::new();
-    for (k, (id, label, range)) in fields.into_iter().enumerate() {
+    for (k, &(id, label, range)) in fields.iter().enumerate() {
         let input = doc.get_element_by_id(id);
         let relevant = id != "ask" || protocol == Protocol::Thirsty;
         match parse_in_range(label, &input_value(doc, id), range) {
@@ -120,7 +150,7 @@ fn read_form(doc: &Document) -> Option<Scenario> {
                     let _ = i.set_attribute("aria-invalid", "true");
                 }
             }
-            Err(_) => values[k] = Scenario::default().ask.into(),
+            Err(_) => values[k] = defaults.ask.into(),
         }
     }
     let message = doc.get_element_by_id("scenario-error");
@@ -136,7 +166,12 @@ fn read_form(doc: &Document) -> Option<Scenario> {
     if let Some(el) = message {
         el.set_text_content(None);
     }
-    Scenario::new(protocol, values[0], values[1], values[2]).ok()
+    let built = if protocol.is_bank() {
+        Scenario::bank(protocol, values[0], values[1], values[2])
+    } else {
+        Scenario::new(protocol, values[0], values[1], values[2])
+    };
+    built.ok()
 }
 
 fn location_hash() -> String {
@@ -258,7 +293,7 @@ pub fn start() {
     if let Some(select) = doc.get_element_by_id("protocol") {
         let d = doc.clone();
         listen(&select, "change", move |_| {
-            set_ask_visibility(&d, selected_protocol(&d))
+            show_fields(&d, selected_protocol(&d))
         });
     }
     {

@@ -7,8 +7,9 @@ use wasm_bindgen::JsCast;
 use web_sys::{Document, HtmlElement};
 
 use super::app::App;
+use crate::model::bank::CustomerPhase;
 use crate::model::people::Phase;
-use crate::model::ActorId;
+use crate::model::{ActorId, ActorState};
 
 /// `&`, `<`, `>`, `"` and `'` made safe for text and attribute values.
 pub fn esc(text: &str) -> String {
@@ -34,10 +35,15 @@ fn set(doc: &Document, id: &str, html: &str) {
     }
 }
 
-fn phase_class(phase: Option<Phase>) -> &'static str {
-    match phase {
-        Some(Phase::Got { drinks }) if drinks > 0 => "served",
-        Some(Phase::Got { .. }) | Some(Phase::Left) => "unserved",
+fn phase_class(state: Option<&ActorState>) -> &'static str {
+    match (
+        state.and_then(|s| s.phase()),
+        state.and_then(|s| s.customer_phase()),
+    ) {
+        (Some(Phase::Got { drinks }), _) if drinks > 0 => "served",
+        (Some(Phase::Got { .. } | Phase::Left), _) => "unserved",
+        (_, Some(CustomerPhase::Withdrew)) => "served",
+        (_, Some(CustomerPhase::Declined)) => "unserved",
         _ => "waiting",
     }
 }
@@ -54,11 +60,7 @@ fn actors(app: &App) -> String {
             .find(|e| e.step.to == id)
             .map(|e| e.msg);
         let text = state.map_or("starting…".to_string(), |s| s.describe(last));
-        let class = if i == 0 {
-            "fridge"
-        } else {
-            phase_class(state.and_then(|s| s.phase()))
-        };
+        let class = if i == 0 { "server" } else { phase_class(state) };
         let _ = write!(
             html,
             r#"<li class="actor {class}" data-actor="{i}"><span class="name">{name}</span> <span class="state">{}</span></li>"#,
@@ -262,7 +264,7 @@ fn outcomes(app: &App) -> String {
         let count: f64 = o.schedules.parse().unwrap_or(0.0);
         let share = if total > 0.0 { count / total } else { 0.0 };
         let what = esc(&o.outcome.to_string());
-        let class = if o.outcome.politeness_failed() {
+        let class = if o.outcome.is_unsafe() {
             "outcome unsafe"
         } else {
             "outcome"

@@ -81,7 +81,7 @@ fn hosted_actors_answer_as_the_model_says() {
                     sent: expected.sent
                 },
                 "{text}, step {}",
-                step.display('F')
+                step.display(system.server_letter)
             );
         }
         let stop = over_the_wire(ToActor::Stop);
