@@ -60,6 +60,15 @@ impl Protocol {
         }
     }
 
+    /// The fixed version of a racy protocol, if it has one.
+    pub fn fixed(self) -> Option<Protocol> {
+        match self {
+            Protocol::LookBeforeTake => Some(Protocol::TakeIf),
+            Protocol::CheckThenWithdraw => Some(Protocol::WithdrawIf),
+            _ => None,
+        }
+    }
+
     /// Whether the server is the bank (else the fridge).
     pub fn is_bank(self) -> bool {
         matches!(self, Protocol::CheckThenWithdraw | Protocol::WithdrawIf)
@@ -200,6 +209,13 @@ impl Scenario {
             people: if protocol.is_bank() { 2 } else { d.people },
             ..d
         }
+    }
+
+    /// The same scenario with the fixed protocol, if there is one.
+    pub fn fixed(&self) -> Option<Scenario> {
+        self.protocol
+            .fixed()
+            .map(|protocol| Scenario { protocol, ..*self })
     }
 
     /// The parameters in words: "3 people, 2 drinks".

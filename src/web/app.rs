@@ -105,6 +105,9 @@ pub struct App {
     /// Explorations of the current scenario, newest last (at most one with
     /// and one without symmetry reduction).
     pub explored: Vec<Explored>,
+    /// The exploration of the current scenario's fixed version, shown side
+    /// by side with it.
+    pub fix_explored: Option<Explored>,
 }
 
 impl App {
@@ -130,6 +133,7 @@ impl App {
                 explorer_generation: 0,
                 exploring: None,
                 explored: Vec::new(),
+                fix_explored: None,
             })
         })
     }
@@ -187,6 +191,7 @@ impl App {
         if scenario != self.scenario {
             self.cancel_explore();
             self.explored.clear();
+            self.fix_explored = None;
         }
         self.stop_workers();
         self.scenario = scenario;
@@ -215,10 +220,24 @@ impl App {
     /// Explores every schedule of the current scenario in the explorer's
     /// own worker; progress and the result arrive as messages.
     pub fn explore(&mut self, symmetry: bool) {
-        self.start_explore(symmetry, PAGE_MAX_STATES, false);
+        self.start_explore(self.scenario, symmetry, PAGE_MAX_STATES, false);
     }
 
-    fn start_explore(&mut self, symmetry: bool, max_states: u32, comparison: bool) {
+    /// Explores the fixed version of the current scenario, for the side by
+    /// side view.
+    pub fn explore_fix(&mut self) {
+        if let Some(fixed) = self.scenario.fixed() {
+            self.start_explore(fixed, true, PAGE_MAX_STATES, false);
+        }
+    }
+
+    fn start_explore(
+        &mut self,
+        scenario: Scenario,
+        symmetry: bool,
+        max_states: u32,
+        comparison: bool,
+    ) {
         self.cancel_explore();
         self.explorer_generation = self.explorer_generation.wrapping_add(1);
         let generation = self.explorer_generation;
@@ -233,7 +252,7 @@ impl App {
             })
             .spawn(explorer_worker::LOADER);
         bridge.send(ToExplorer::Explore {
-            scenario: self.scenario,
+            scenario,
             reduce: symmetry,
             max_states,
         });
@@ -287,8 +306,14 @@ impl App {
                     // Show what the reductions saved: the same scenario
                     // without them, up to a modest limit.
                     if compare && !self.explored.iter().any(|e| !e.summary.symmetry) {
-                        self.start_explore(false, COMPARE_MAX_STATES, true);
+                        self.start_explore(self.scenario, false, COMPARE_MAX_STATES, true);
                     }
+                } else if Some(summary.scenario) == self.scenario.fixed() {
+                    self.fix_explored = Some(Explored {
+                        summary,
+                        elapsed_ms,
+                        comparison: false,
+                    });
                 }
             }
             FromExplorer::Cancelled => {
@@ -298,12 +323,13 @@ impl App {
         }
     }
 
-    /// Loads a witness schedule into the stepper, replayed by fresh workers.
-    pub fn show_witness(&mut self, witness: &str) {
-        match Schedule::parse(witness, self.system.server_letter) {
+    /// Loads a witness schedule of `scenario` (the current one or its fixed
+    /// version) into the stepper, replayed by fresh workers.
+    pub fn show_witness(&mut self, scenario: Scenario, witness: &str) {
+        match Schedule::parse(witness, scenario.system().server_letter) {
             Ok(schedule) => {
                 self.notice = None;
-                self.load(self.scenario, schedule);
+                self.load(scenario, schedule);
             }
             Err(e) => self.notice = Some(format!("That witness could not be read: {e}.")),
         }

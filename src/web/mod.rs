@@ -234,7 +234,17 @@ fn on_click(shared: &Shared, target: Element) {
         "back" => app.step_back(),
         "explore" => app.explore(symmetry_checked()),
         "cancel-explore" => app.cancel_explore(),
-        "witness" => app.show_witness(&button.get_attribute("data-witness").unwrap_or_default()),
+        "explore-fix" => app.explore_fix(),
+        "witness" => {
+            let scenario = match button.get_attribute("data-of").as_deref() {
+                Some("fix") => app.scenario.fixed().unwrap_or(app.scenario),
+                _ => app.scenario,
+            };
+            app.show_witness(
+                scenario,
+                &button.get_attribute("data-witness").unwrap_or_default(),
+            )
+        }
         "reset" => app.reset(),
         "restart" => app.restart(),
         _ => {}

@@ -258,6 +258,49 @@ fn outcomes(app: &App) -> String {
             grouped(&s.max_states.to_string())
         );
     }
+    let fix = app.scenario.fixed();
+    match (&app.fix_explored, fix) {
+        (Some(fixed), Some(fix)) => {
+            let _ = write!(
+                html,
+                r#"<div class="side-by-side"><section aria-label="{0}"><h3>{0}</h3>{1}</section><section aria-label="{2}"><h3>{2}</h3><p>{3} complete schedules end in {4} possible outcome{5}.</p>{6}</section></div>"#,
+                esc(app.scenario.protocol.title()),
+                histogram(s, "this"),
+                esc(fix.protocol.title()),
+                grouped(&fixed.summary.schedules),
+                fixed.summary.outcomes.len(),
+                if fixed.summary.outcomes.len() == 1 {
+                    ""
+                } else {
+                    "s"
+                },
+                histogram(&fixed.summary, "fix"),
+            );
+        }
+        (None, Some(fix)) => {
+            html.push_str(&histogram(s, "this"));
+            let _ = write!(
+                html,
+                r#"<p><button type="button" data-action="explore-fix"{}>Explore the fix side by side</button> <span class="hint">{}: the same scenario with one atomic request.</span></p>"#,
+                if app.exploring.is_some() && !app.exploring.as_ref().is_some_and(|e| e.comparison)
+                {
+                    " disabled"
+                } else {
+                    ""
+                },
+                esc(fix.protocol.title()),
+            );
+        }
+        _ => html.push_str(&histogram(s, "this")),
+    }
+    html
+}
+
+/// One exploration's outcomes, each with its share of schedules and a
+/// button that loads its witness. `which` says whose witness it is: this
+/// scenario's or its fix's.
+fn histogram(s: &crate::wire::Summary, which: &str) -> String {
+    let mut html = String::new();
     let total: f64 = s.schedules.parse().unwrap_or(0.0);
     html.push_str(r#"<ol class="outcomes">"#);
     for o in &s.outcomes {
@@ -271,7 +314,7 @@ fn outcomes(app: &App) -> String {
         };
         let _ = write!(
             html,
-            r#"<li class="{class}"><span class="what">{what}</span><meter min="0" max="1" value="{share:.6}" aria-label="share of schedules">{:.1}%</meter><span class="count">{} ({:.1}%)</span><button type="button" data-action="witness" data-witness="{}" aria-label="Show a schedule that ends with: {what}">Show me</button></li>"#,
+            r#"<li class="{class}"><span class="what">{what}</span><meter min="0" max="1" value="{share:.6}" aria-label="share of schedules">{:.1}%</meter><span class="count">{} ({:.1}%)</span><button type="button" data-action="witness" data-of="{which}" data-witness="{}" aria-label="Show a schedule that ends with: {what}">Show me</button></li>"#,
             share * 100.0,
             grouped(&o.schedules),
             share * 100.0,

@@ -74,3 +74,27 @@ for (const [fragment, unsafe, safe] of [
     await page.close();
   });
 }
+
+for (const [fragment, race, fix, unsafeInRace] of [
+  ['', 'Polite: LOOK before you TAKE', 'Fixed fridge: take 1 if more than 1 left', 3],
+  ['v=1&scenario=check-then-withdraw&customers=2&balance=100&amount=60&s=', 'Bank: check the balance, then withdraw', 'Fixed bank: withdraw if enough', 1],
+]) {
+  test(`the race and its fix side by side: ${race}`, async () => {
+    const page = await open(env, fragment);
+    await page.getByRole('button', { name: 'Explore every schedule' }).click();
+    await page.getByRole('button', { name: 'Explore the fix side by side' }).click();
+    const raceColumn = page.getByRole('region', { name: race });
+    const fixColumn = page.getByRole('region', { name: fix });
+    await fixColumn.waitFor();
+    assert.equal(await raceColumn.locator('li.unsafe').count(), unsafeInRace);
+    assert.ok(await fixColumn.locator('li').count() > 0);
+    assert.equal(await fixColumn.locator('li.unsafe').count(), 0, 'the fix has no unsafe outcome');
+    // A witness from the fix's column loads the fixed scenario.
+    const what = await fixColumn.locator('li .what').first().textContent();
+    await fixColumn.getByRole('button', { name: `Show a schedule that ends with: ${what}` }).click();
+    await settled(page);
+    assert.equal(await page.getByRole('status').textContent(), `Finished: ${what}.`);
+    assert.match(page.url(), /scenario=(take-if|withdraw-if)&/);
+    await page.close();
+  });
+}
