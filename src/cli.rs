@@ -9,10 +9,10 @@
 use std::fmt::Write;
 
 use racelab::explore::{explore, Options, Report};
-use racelab::model::scenario::{parse_in_range, AMOUNT, ASK, BALANCE, DRINKS, PEOPLE};
+use racelab::model::scenario::{parse_in_range, AMOUNT, ASK, BALANCE, DRINKS, PEOPLE, REQUESTS};
 use racelab::model::{Outcome, Protocol, Scenario};
 
-const USAGE: &str = "usage: racelab explore <look-before-take|thirsty|take-if|check-then-withdraw|withdraw-if> [--people N] [--drinks D] [--ask N] [--customers K] [--balance B] [--amount A] [--no-reduce] [--max-states N] [--json]";
+const USAGE: &str = "usage: racelab explore <look-before-take|thirsty|take-if|check-then-withdraw|withdraw-if|poison-pill> [--people N] [--drinks D] [--ask N] [--requests R] [--customers K] [--balance B] [--amount A] [--no-reduce] [--max-states N] [--json]";
 
 /// Runs the command line; returns the process exit code.
 pub fn run(args: Vec<String>) -> i32 {
@@ -75,6 +75,7 @@ fn parse(args: &[String]) -> Result<Command, String> {
         i64::from(defaults.ask),
     );
     let (mut balance, mut amount) = (i64::from(defaults.balance), i64::from(defaults.amount));
+    let mut requests = i64::from(defaults.requests);
     let mut options = Options::default();
     let mut json = false;
     while let Some(flag) = args.next() {
@@ -91,6 +92,10 @@ fn parse(args: &[String]) -> Result<Command, String> {
                     parse_in_range("--drinks", value("0-20")?, DRINKS).map_err(|e| e.message)?
             }
             "--ask" => ask = parse_in_range("--ask", value("1-20")?, ASK).map_err(|e| e.message)?,
+            "--requests" => {
+                requests =
+                    parse_in_range("--requests", value("1-4")?, REQUESTS).map_err(|e| e.message)?
+            }
             "--customers" => {
                 people =
                     parse_in_range("--customers", value("1-8")?, PEOPLE).map_err(|e| e.message)?
@@ -120,6 +125,8 @@ fn parse(args: &[String]) -> Result<Command, String> {
     }
     let scenario = if protocol.is_bank() {
         Scenario::bank(protocol, people, balance, amount)
+    } else if protocol == Protocol::PoisonPill {
+        Scenario::poison_pill(people, drinks, requests)
     } else {
         Scenario::new(protocol, people, drinks, ask)
     }
@@ -154,6 +161,7 @@ fn to_json(scenario: &Scenario, report: &Report) -> String {
         let (left, who) = match o.outcome {
             Outcome::Fridge { .. } => ("drinks_left", "served"),
             Outcome::Bank { .. } => ("balance", "withdrew"),
+            Outcome::PoisonPill { .. } => ("drinks_left", "unanswered"),
         };
         let _ = write!(
             out,

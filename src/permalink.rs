@@ -3,23 +3,25 @@
 //!
 //! Format (version 1): `#v=1&scenario=NAME&PARAMETERS&s=SCHEDULE` where NAME
 //! is a scenario's name, PARAMETERS are `people=P&drinks=D` (and `ask=N` for
-//! `thirsty`) for fridge scenarios or `customers=K&balance=B&amount=A` for
+//! `thirsty`, `requests=R` for `poison-pill`) for fridge scenarios or `customers=K&balance=B&amount=A` for
 //! bank scenarios, and SCHEDULE is a schedule string (see
 //! [`crate::model::schedule`]), possibly empty. Unknown keys are ignored so later versions can add keys
 //! that older pages skip; a different `v` is refused.
 
 use std::fmt;
 
-use crate::model::scenario::{parse_in_range, AMOUNT, ASK, BALANCE, DRINKS, PEOPLE};
+use crate::model::scenario::{parse_in_range, AMOUNT, ASK, BALANCE, DRINKS, PEOPLE, REQUESTS};
 use crate::model::{Protocol, Scenario, Schedule};
 
 pub const VERSION: u32 = 1;
 
 /// What a permalink holds.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Link {
     pub scenario: Scenario,
     pub schedule: Schedule,
+    /// The server was terminated after this many deliveries (key `t`).
+    pub terminated_after: Option<usize>,
 }
 
 /// Why a fragment was refused; the message is meant for the person who opened it.
@@ -50,6 +52,12 @@ impl Link {
         if s.protocol == Protocol::Thirsty {
             out.push_str(&format!("&ask={}", s.ask));
         }
+        if s.protocol == Protocol::PoisonPill {
+            out.push_str(&format!("&requests={}", s.requests));
+        }
+        if let Some(t) = self.terminated_after {
+            out.push_str(&format!("&t={t}"));
+        }
         let system = s.system();
         out.push_str("&s=");
         out.push_str(&self.schedule.display(system.server_letter));
@@ -62,15 +70,13 @@ impl Link {
     pub fn parse(fragment: &str) -> Result<Link, LinkError> {
         let fragment = fragment.strip_prefix('#').unwrap_or(fragment);
         if fragment.is_empty() {
-            return Ok(Link {
-                scenario: Scenario::default(),
-                schedule: Schedule::default(),
-            });
+            return Ok(Link::default());
         }
         let mut version = None;
         let mut name = None;
         let (mut people, mut drinks, mut ask, mut sched) = (None, None, None, None);
-        let (mut customers, mut balance, mut amount) = (None, None, None);
+        let (mut customers, mut balance, mut amount, mut requests) = (None, None, None, None);
+        let mut terminated = None;
         for pair in fragment.split('&') {
             let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
             let slot = match key {
@@ -82,6 +88,8 @@ impl Link {
                 "customers" => &mut customers,
                 "balance" => &mut balance,
                 "amount" => &mut amount,
+                "requests" => &mut requests,
+                "t" => &mut terminated,
                 "s" => &mut sched,
                 _ => continue,
             };
@@ -115,6 +123,12 @@ impl Link {
                 field("Balance", balance, BALANCE, defaults.balance.into())?,
                 field("Amount", amount, AMOUNT, defaults.amount.into())?,
             )
+        } else if protocol == Protocol::PoisonPill {
+            Scenario::poison_pill(
+                field("People", people, PEOPLE, defaults.people.into())?,
+                field("Drinks", drinks, DRINKS, defaults.drinks.into())?,
+                field("Requests", requests, REQUESTS, defaults.requests.into())?,
+            )
         } else {
             Scenario::new(
                 protocol,
@@ -127,9 +141,36 @@ impl Link {
         let system = scenario.system();
         let schedule = Schedule::parse(sched.unwrap_or(""), system.server_letter)
             .map_err(|e| LinkError(format!("the link's schedule is malformed at {e}")))?;
-        system
-            .replay(&schedule)
-            .map_err(|e| LinkError(format!("the link's schedule is impossible at {e}")))?;
-        Ok(Link { scenario, schedule })
+        let terminated_after = match terminated {
+            None => None,
+            Some(t) => match t.parse::<usize>() {
+                Ok(n) if n <= schedule.len() => Some(n),
+                _ => {
+                    return Err(LinkError(format!(
+                        "the link's t={t:?} is not a number of deliveries from 0 to {}",
+                        schedule.len()
+                    )))
+                }
+            },
+        };
+        // Replay in the model, terminating the server where the link says.
+        let mut world = system.init();
+        for (i, &step) in schedule.0.iter().enumerate() {
+            if terminated_after == Some(i) {
+                system.terminate(&mut world, crate::model::ActorId::SERVER);
+            }
+            system.check_step(&world, step).map_err(|reason| {
+                LinkError(format!(
+                    "the link's schedule is impossible at step {}: {reason}",
+                    i + 1
+                ))
+            })?;
+            system.deliver(&mut world, step);
+        }
+        Ok(Link {
+            scenario,
+            schedule,
+            terminated_after,
+        })
     }
 }

@@ -226,6 +226,7 @@ fn permalinks_of_every_scenario_round_trip() {
         let link = Link {
             scenario,
             schedule: Schedule::parse(text, scenario.system().server_letter).unwrap(),
+            terminated_after: None,
         };
         let fragment = link.to_fragment();
         assert_eq!(Link::parse(&fragment).unwrap(), link, "{fragment}");
@@ -233,7 +234,8 @@ fn permalinks_of_every_scenario_round_trip() {
     assert_eq!(
         Link {
             scenario: Scenario::default_for(Protocol::CheckThenWithdraw),
-            schedule: Schedule::default()
+            schedule: Schedule::default(),
+            terminated_after: None,
         }
         .to_fragment(),
         "v=1&scenario=check-then-withdraw&customers=2&balance=100&amount=60&s="
@@ -257,4 +259,105 @@ fn permalinks_of_every_scenario_round_trip() {
         let err = Link::parse(bad).expect_err(bad);
         assert!(err.0.contains(needle), "{bad}: {err}");
     }
+}
+
+#[test]
+fn after_the_poison_pill_requests_are_never_answered() {
+    let s = Scenario::poison_pill(2, 3, 2).unwrap();
+    let system = s.system();
+    assert_eq!(system.name(ActorId(3)), "Owner");
+    // Person 1's first request, then the owner's stop, then the rest.
+    let schedule = Schedule::parse("1F-F1-3F-1F-2F-2F", 'F').unwrap();
+    let (world, deliveries) = system.replay(&schedule).unwrap();
+    assert!(world.net.is_empty());
+    let ignored: Vec<String> = deliveries
+        .iter()
+        .filter(|d| d.handled == racelab::model::Handled::Ignored)
+        .map(|d| system.narrate(d))
+        .collect();
+    assert_eq!(
+        ignored,
+        vec![
+            "Fridge received take 1 from Person 1 but had stopped, so ignored it",
+            "Fridge received take 1 from Person 2 but had stopped, so ignored it",
+            "Fridge received take 1 from Person 2 but had stopped, so ignored it",
+        ]
+    );
+    let outcome = s.outcome(&world);
+    assert_eq!(
+        outcome,
+        Outcome::PoisonPill {
+            drinks_left: 2,
+            unanswered: vec![1, 2, 2]
+        }
+    );
+    assert_eq!(
+        outcome.to_string(),
+        "2 drinks left; unanswered: 1 from Person 1, 2 from Person 2"
+    );
+    // Whatever the order, every request is answered or not, never both, and
+    // the requests delivered before the stop are the answered ones.
+    let report = explore(&s, &Options::default());
+    assert_eq!(report.outcomes.len(), 9);
+    for o in &report.outcomes {
+        let unanswered = o.outcome.served().len() as i32;
+        let answered = 4 - unanswered;
+        assert_eq!(o.outcome.left(), (3 - answered).max(0), "{}", o.outcome);
+    }
+    let link = Link {
+        scenario: s,
+        schedule,
+        terminated_after: None,
+    };
+    assert_eq!(
+        link.to_fragment(),
+        "v=1&scenario=poison-pill&people=2&drinks=3&requests=2&s=1F-F1-3F-1F-2F-2F"
+    );
+    assert_eq!(Link::parse(&link.to_fragment()).unwrap(), link);
+    assert!(Link::parse("v=1&scenario=poison-pill&requests=9")
+        .unwrap_err()
+        .0
+        .contains("Requests must be"));
+}
+
+#[test]
+fn terminate_drops_everything_in_flight_to_the_fridge() {
+    let s = Scenario::poison_pill(2, 3, 2).unwrap();
+    let system = s.system();
+    let (mut world, _) = system
+        .replay(&Schedule::parse("1F-F1", 'F').unwrap())
+        .unwrap();
+    let dropped = system.terminate(&mut world, ActorId::SERVER);
+    let labels: Vec<String> = dropped
+        .iter()
+        .map(|(step, msg)| format!("{msg} from {}", system.name(step.from)))
+        .collect();
+    // Person 1's second request, Person 2's two, and the owner's stop: the
+    // requests ahead of the stop are dropped too, unlike with the poison pill.
+    assert_eq!(
+        labels,
+        vec![
+            "take 1 from Person 1",
+            "take 1 from Person 2",
+            "take 1 from Person 2",
+            "stop from Owner"
+        ]
+    );
+    assert!(world.net.is_empty());
+    assert_eq!(world.states[0].drinks(), Some(2));
+    // In a link: terminated after 2 deliveries; nothing to the fridge after.
+    let link =
+        Link::parse("v=1&scenario=poison-pill&people=2&drinks=3&requests=2&t=2&s=1F-F1").unwrap();
+    assert_eq!(link.terminated_after, Some(2));
+    assert_eq!(
+        link.to_fragment(),
+        "v=1&scenario=poison-pill&people=2&drinks=3&requests=2&t=2&s=1F-F1"
+    );
+    let err = Link::parse("v=1&scenario=poison-pill&people=2&drinks=3&requests=2&t=2&s=1F-F1-1F")
+        .unwrap_err();
+    assert!(err.0.contains("impossible at step 3"), "{err}");
+    assert!(Link::parse("v=1&scenario=poison-pill&t=5&s=1F")
+        .unwrap_err()
+        .0
+        .contains("t=\"5\""));
 }

@@ -18,6 +18,7 @@ fn links_round_trip() {
         let link = Link {
             scenario,
             schedule: Schedule::parse(schedule, 'F').unwrap(),
+            terminated_after: None,
         };
         let fragment = link.to_fragment();
         assert_eq!(Link::parse(&fragment).unwrap(), link, "{fragment}");
@@ -26,7 +27,8 @@ fn links_round_trip() {
     assert_eq!(
         Link {
             scenario: Scenario::default(),
-            schedule: Schedule::parse("1F-F1", 'F').unwrap()
+            schedule: Schedule::parse("1F-F1", 'F').unwrap(),
+            terminated_after: None,
         }
         .to_fragment(),
         "v=1&scenario=look-before-take&people=3&drinks=2&s=1F-F1"

@@ -52,6 +52,12 @@ pub fn put_state(out: &mut Vec<u8>, s: &ActorState) {
                 put(out, drinks);
             }
             Phase::Left => out.push(stopped | 5),
+            Phase::Pipelining { answered, got } => {
+                out.push(stopped | 12);
+                put(out, i32::from(answered));
+                put(out, i32::from(got));
+            }
+            Phase::Closing => out.push(stopped | 13),
         },
         RoleState::Bank(b) => {
             out.push(stopped | 6);
@@ -91,6 +97,14 @@ fn get_state(bytes: &[u8], at: &mut usize) -> ActorState {
         6 => RoleState::Bank(Bank {
             balance: get(bytes, at),
         }),
+        12 => {
+            let answered = get(bytes, at) as u8;
+            person(Phase::Pipelining {
+                answered,
+                got: get(bytes, at) as u8,
+            })
+        }
+        13 => person(Phase::Closing),
         tag => RoleState::Customer(Customer {
             phase: match tag {
                 7 => CustomerPhase::Checking,

@@ -100,6 +100,10 @@ pub enum Actor {
     ThirstyPerson { ask: i32 },
     /// The fixed protocol: one atomic "take 1 if more than 1 is left".
     TakeIfPerson,
+    /// Sends `requests` requests for one drink at once (pipelining).
+    PipeliningPerson { requests: u8 },
+    /// Sends the fridge the poison pill.
+    Owner,
     /// The bank account, starting with `balance`.
     Bank { balance: i32 },
     /// Checks the balance, then withdraws `amount` if it saw enough.
@@ -149,6 +153,10 @@ impl Actor {
             Actor::PolitePerson => RoleState::Person(Person::polite(out)),
             Actor::ThirstyPerson { ask } => RoleState::Person(Person::thirsty(ask, out)),
             Actor::TakeIfPerson => RoleState::Person(Person::take_if(out)),
+            Actor::PipeliningPerson { requests } => {
+                RoleState::Person(Person::pipelining(requests, out))
+            }
+            Actor::Owner => RoleState::Person(Person::owner(out)),
             Actor::Bank { balance } => RoleState::Bank(Bank { balance }),
             Actor::CheckThenWithdraw { .. } => {
                 RoleState::Customer(Customer::check_then_withdraw(out))
@@ -181,9 +189,10 @@ impl Actor {
         let handled = match (&mut state.role, *self) {
             (RoleState::Fridge(fridge), Actor::Fridge { .. }) => fridge.handle(from, msg, out),
             (RoleState::Person(person), Actor::PolitePerson) => person.handle_polite(msg, out),
-            (RoleState::Person(person), Actor::ThirstyPerson { .. } | Actor::TakeIfPerson) => {
-                person.handle_reply(msg)
-            }
+            (
+                RoleState::Person(person),
+                Actor::ThirstyPerson { .. } | Actor::TakeIfPerson | Actor::PipeliningPerson { .. },
+            ) => person.handle_reply(msg),
             (RoleState::Bank(bank), Actor::Bank { .. }) => bank.handle(from, msg, out),
             (
                 RoleState::Customer(customer),

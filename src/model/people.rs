@@ -21,6 +21,11 @@ pub enum Phase {
     /// A polite person who saw one drink or none, or whose take found the
     /// fridge empty, and left without a drink.
     Left,
+    /// Sent several requests at once (pipelining); `answered` replies have
+    /// come back so far, bringing `got` drinks.
+    Pipelining { answered: u8, got: u8 },
+    /// The owner, who sent the fridge the poison pill.
+    Closing,
 }
 
 impl std::fmt::Display for Phase {
@@ -33,6 +38,18 @@ impl std::fmt::Display for Phase {
             Phase::Got { drinks: 1 } => write!(f, "got a drink"),
             Phase::Got { drinks } => write!(f, "got {drinks} drinks"),
             Phase::Left => write!(f, "left without one"),
+            Phase::Pipelining { answered, got } => {
+                write!(
+                    f,
+                    "{answered} repl{} so far, ",
+                    if answered == 1 { "y" } else { "ies" }
+                )?;
+                match got {
+                    1 => write!(f, "1 drink"),
+                    n => write!(f, "{n} drinks"),
+                }
+            }
+            Phase::Closing => write!(f, "sent the fridge stop"),
         }
     }
 }
@@ -42,6 +59,7 @@ impl Phase {
     pub fn drinks_got(self) -> i32 {
         match self {
             Phase::Got { drinks } => drinks.max(0),
+            Phase::Pipelining { got, .. } => i32::from(got),
             _ => 0,
         }
     }
@@ -110,13 +128,41 @@ impl Person {
         }
     }
 
+    /// Sends `requests` requests for one drink at once, without waiting.
+    pub fn pipelining(requests: u8, out: &mut Outbox) -> Person {
+        for _ in 0..requests {
+            out.push((ActorId::SERVER, Msg::Drink(1)));
+        }
+        Person {
+            phase: Phase::Pipelining {
+                answered: 0,
+                got: 0,
+            },
+        }
+    }
+
+    /// The owner closes the fridge through its channel: the poison pill.
+    pub fn owner(out: &mut Outbox) -> Person {
+        out.push((ActorId::SERVER, Msg::Stop));
+        Person {
+            phase: Phase::Closing,
+        }
+    }
+
     /// The reply to the single request ends a thirsty or take-if person's
-    /// protocol.
+    /// protocol; a pipelining person counts replies.
     pub fn handle_reply(&mut self, msg: Msg) -> bool {
         match (self.phase, msg) {
             (Phase::Asking { .. }, Msg::FridgeResult { taken_or_added, .. }) => {
                 self.phase = Phase::Got {
                     drinks: taken_or_added,
+                };
+                true
+            }
+            (Phase::Pipelining { answered, got }, Msg::FridgeResult { taken_or_added, .. }) => {
+                self.phase = Phase::Pipelining {
+                    answered: answered.saturating_add(1),
+                    got: got.saturating_add(taken_or_added.clamp(0, 255) as u8),
                 };
                 true
             }

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::actor::{Actor, ActorId};
 use super::bank::CustomerPhase;
+use super::people::Phase;
 use super::schedule::MAX_CLIENTS;
 use super::system::{System, World};
 
@@ -23,15 +24,20 @@ pub enum Protocol {
     CheckThenWithdraw,
     /// The fixed bank: one atomic "withdraw `amount` if there is enough".
     WithdrawIf,
+    /// Each person sends `requests` requests at once while the owner sends
+    /// the fridge the poison pill: requests delivered after it are never
+    /// answered.
+    PoisonPill,
 }
 
 impl Protocol {
-    pub const ALL: [Protocol; 5] = [
+    pub const ALL: [Protocol; 6] = [
         Protocol::LookBeforeTake,
         Protocol::Thirsty,
         Protocol::TakeIf,
         Protocol::CheckThenWithdraw,
         Protocol::WithdrawIf,
+        Protocol::PoisonPill,
     ];
 
     /// The name used on the command line and in permalinks.
@@ -42,6 +48,7 @@ impl Protocol {
             Protocol::TakeIf => "take-if",
             Protocol::CheckThenWithdraw => "check-then-withdraw",
             Protocol::WithdrawIf => "withdraw-if",
+            Protocol::PoisonPill => "poison-pill",
         }
     }
 
@@ -57,6 +64,7 @@ impl Protocol {
             Protocol::TakeIf => "Fixed fridge: take 1 if more than 1 left",
             Protocol::CheckThenWithdraw => "Bank: check the balance, then withdraw",
             Protocol::WithdrawIf => "Fixed bank: withdraw if enough",
+            Protocol::PoisonPill => "Poison pill: stop the fridge while requests are in flight",
         }
     }
 
@@ -90,6 +98,8 @@ pub struct Scenario {
     pub balance: i32,
     /// What each customer withdraws.
     pub amount: i32,
+    /// How many requests each person pipelines (poison pill).
+    pub requests: i32,
 }
 
 /// The ranges a scenario's parameters must lie in.
@@ -98,6 +108,7 @@ pub const DRINKS: (i64, i64) = (0, 20);
 pub const ASK: (i64, i64) = (1, 20);
 pub const BALANCE: (i64, i64) = (0, 1_000_000);
 pub const AMOUNT: (i64, i64) = (1, 1_000_000);
+pub const REQUESTS: (i64, i64) = (1, 4);
 
 const _: () = assert!(PEOPLE.1 <= MAX_CLIENTS as i64);
 
@@ -149,6 +160,7 @@ impl Default for Scenario {
             ask: 3,
             balance: 100,
             amount: 60,
+            requests: 2,
         }
     }
 }
@@ -166,6 +178,9 @@ impl Scenario {
         if protocol.is_bank() {
             return Scenario::bank(protocol, people, d.balance.into(), d.amount.into());
         }
+        if protocol == Protocol::PoisonPill {
+            return Scenario::poison_pill(people, drinks, d.requests.into());
+        }
         let ask = check("Ask", ask, ASK)? as i32;
         Ok(Scenario {
             protocol,
@@ -176,6 +191,19 @@ impl Scenario {
             } else {
                 d.ask
             },
+            ..d
+        })
+    }
+
+    /// The poison-pill scenario: `people` people each pipelining `requests`
+    /// requests, a fridge with `drinks`, and the owner who stops it.
+    pub fn poison_pill(people: i64, drinks: i64, requests: i64) -> Result<Scenario, ScenarioError> {
+        let d = Scenario::default();
+        Ok(Scenario {
+            protocol: Protocol::PoisonPill,
+            people: check("People", people, (PEOPLE.0, PEOPLE.1))? as u8,
+            drinks: check("Drinks", drinks, DRINKS)? as i32,
+            requests: check("Requests", requests, REQUESTS)? as i32,
             ..d
         })
     }
@@ -232,6 +260,10 @@ impl Scenario {
                 "{n} people, {} drinks, each asking for {}",
                 self.drinks, self.ask
             ),
+            Protocol::PoisonPill => format!(
+                "{n} people, {} drinks, each sending {} requests at once, and the owner",
+                self.drinks, self.requests
+            ),
             _ => format!("{n} people, {} drinks", self.drinks),
         }
     }
@@ -246,6 +278,9 @@ impl Scenario {
             },
             Protocol::WithdrawIf => Actor::WithdrawIfCustomer {
                 amount: self.amount,
+            },
+            Protocol::PoisonPill => Actor::PipeliningPerson {
+                requests: self.requests.clamp(0, 255) as u8,
             },
         };
         let (server, letter, server_name, client_name) = if self.protocol.is_bank() {
@@ -269,11 +304,17 @@ impl Scenario {
         };
         let mut actors = vec![server];
         actors.extend(std::iter::repeat_n(client, usize::from(self.people)));
+        let mut special = None;
+        if self.protocol == Protocol::PoisonPill {
+            special = Some((ActorId(actors.len() as u8), "Owner"));
+            actors.push(Actor::Owner);
+        }
         System {
             actors,
             server_letter: letter,
             server_name,
             client_name,
+            special,
         }
     }
 
@@ -287,6 +328,22 @@ impl Scenario {
                     .filter(|&i| world.states[i].customer_phase() == Some(CustomerPhase::Withdrew))
                     .map(|i| ActorId(i as u8).0)
                     .collect(),
+            };
+        }
+        if self.protocol == Protocol::PoisonPill {
+            let mut unanswered = Vec::new();
+            for i in 1..=usize::from(self.people) {
+                if let Some(Phase::Pipelining { answered, .. }) =
+                    world.states.get(i).and_then(|s| s.phase())
+                {
+                    let missing = self.requests.max(0) as usize
+                        - usize::from(answered).min(self.requests.max(0) as usize);
+                    unanswered.extend(std::iter::repeat_n(i as u8, missing));
+                }
+            }
+            return Outcome::PoisonPill {
+                drinks_left: world.states[0].drinks().unwrap_or(0),
+                unanswered,
             };
         }
         Outcome::Fridge {
@@ -312,22 +369,32 @@ pub enum Outcome {
     },
     /// The balance and which customers' withdrawals went through.
     Bank { balance: i32, withdrew: Vec<u8> },
+    /// Drinks left after the poison pill, and the requests never answered:
+    /// a person's number once for each of their unanswered requests.
+    PoisonPill {
+        drinks_left: i32,
+        unanswered: Vec<u8>,
+    },
 }
 
 impl Outcome {
     /// The drinks left, or the balance.
     pub fn left(&self) -> i32 {
         match self {
-            Outcome::Fridge { drinks_left, .. } => *drinks_left,
+            Outcome::Fridge { drinks_left, .. } | Outcome::PoisonPill { drinks_left, .. } => {
+                *drinks_left
+            }
             Outcome::Bank { balance, .. } => *balance,
         }
     }
 
-    /// Who got a drink, or whose withdrawal went through.
+    /// The clients the outcome names: who got a drink, whose withdrawal went
+    /// through, or (poison pill) whose requests went unanswered.
     pub fn served(&self) -> &[u8] {
         match self {
             Outcome::Fridge { served, .. } => served,
             Outcome::Bank { withdrew, .. } => withdrew,
+            Outcome::PoisonPill { unanswered, .. } => unanswered,
         }
     }
 
@@ -387,6 +454,28 @@ impl fmt::Display for Outcome {
                 }
                 if self.overdrawn() {
                     write!(f, ". Overdrawn: the balance went below zero")?;
+                }
+            }
+            Outcome::PoisonPill {
+                drinks_left,
+                unanswered,
+            } => {
+                match drinks_left {
+                    1 => write!(f, "1 drink left; ")?,
+                    n => write!(f, "{n} drinks left; ")?,
+                }
+                if unanswered.is_empty() {
+                    write!(f, "every request was answered")?;
+                } else {
+                    let mut parts = Vec::new();
+                    let mut i = 0;
+                    while i < unanswered.len() {
+                        let p = unanswered[i];
+                        let n = unanswered[i..].iter().take_while(|&&q| q == p).count();
+                        parts.push(format!("{n} from Person {p}"));
+                        i += n;
+                    }
+                    write!(f, "unanswered: {}", parts.join(", "))?;
                 }
             }
         }

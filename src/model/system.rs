@@ -17,6 +17,8 @@ pub struct System {
     pub server_letter: char,
     pub server_name: &'static str,
     pub client_name: &'static str,
+    /// A client with a name of its own (the poison-pill scenario's owner).
+    pub special: Option<(ActorId, &'static str)>,
 }
 
 /// A global state: every actor's state and every message in flight.
@@ -71,6 +73,9 @@ impl System {
     pub fn name(&self, id: ActorId) -> String {
         if id == ActorId::SERVER {
             self.server_name.to_string()
+        } else if let Some((special, name)) = self.special.filter(|(s, _)| *s == id) {
+            debug_assert_eq!(special, id);
+            name.to_string()
         } else {
             format!("{} {}", self.client_name, id.0)
         }
@@ -129,6 +134,29 @@ impl System {
             world.net.post(step.to, to, out);
         }
         Some((msg, handled))
+    }
+
+    /// Kills `actor` at once, the way `worker.terminate()` does: every
+    /// message in flight to it is dropped (returned, oldest first per
+    /// channel) and it handles nothing more. Compare the poison pill, which
+    /// goes through the channel and lets what came before it be handled.
+    pub fn terminate(&self, world: &mut World, actor: ActorId) -> Vec<(Step, Msg)> {
+        let heads: Vec<Step> = world
+            .net
+            .in_flight()
+            .map(|(step, _)| step)
+            .filter(|step| step.to == actor)
+            .collect();
+        let mut dropped = Vec::new();
+        for step in heads {
+            if let Some(msg) = world.net.take(step) {
+                dropped.push((step, msg));
+            }
+        }
+        if let Some(state) = world.states.get_mut(actor.index()) {
+            state.stopped = true;
+        }
+        dropped
     }
 
     /// Why `step` cannot be delivered in `world`, if it cannot.

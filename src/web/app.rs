@@ -19,7 +19,9 @@ use wasm_bindgen::JsCast;
 use super::actor_worker::{ActorWorker, LOADER};
 use super::codec::JsCodec;
 use super::explorer_worker::{self, ExplorerWorker};
-use crate::model::{ActorId, ActorState, Delivery, Msg, Network, Scenario, Schedule, Step, System};
+use crate::model::{
+    ActorId, ActorState, Delivery, Handled, Msg, Network, Scenario, Schedule, Step, System, World,
+};
 use crate::permalink::Link;
 use crate::wire::{FromActor, FromExplorer, Summary, ToActor, ToExplorer};
 
@@ -74,6 +76,8 @@ pub struct Entry {
     pub step: Step,
     pub msg: Msg,
     pub narration: String,
+    /// How the receiver took it, once its worker has answered.
+    pub handled: Option<Handled>,
     before_net: Network,
     before_state: ActorState,
 }
@@ -108,6 +112,12 @@ pub struct App {
     /// The exploration of the current scenario's fixed version, shown side
     /// by side with it.
     pub fix_explored: Option<Explored>,
+    /// The server was terminated after this many deliveries.
+    pub terminated_after: Option<usize>,
+    /// What terminating it dropped.
+    pub dropped: Vec<(Step, Msg)>,
+    /// A link's terminate, still to come during its replay.
+    pending_terminate: Option<usize>,
 }
 
 impl App {
@@ -134,6 +144,9 @@ impl App {
                 exploring: None,
                 explored: Vec::new(),
                 fix_explored: None,
+                terminated_after: None,
+                dropped: Vec::new(),
+                pending_terminate: None,
             })
         })
     }
@@ -182,7 +195,16 @@ impl App {
         Link {
             scenario: self.scenario,
             schedule: self.schedule(),
+            terminated_after: self.terminated_after,
         }
+    }
+
+    /// Opens a (checked) permalink: fresh workers replay its schedule, and
+    /// terminate the server where it says.
+    pub fn load_link(&mut self, link: Link) {
+        self.load(link.scenario, link.schedule);
+        self.pending_terminate = link.terminated_after;
+        self.continue_script();
     }
 
     /// Replaces the workers with fresh ones for `scenario` and replays
@@ -199,6 +221,9 @@ impl App {
         self.net = Network::new(self.system.actors.len());
         self.history.clear();
         self.failure = None;
+        self.terminated_after = None;
+        self.pending_terminate = None;
+        self.dropped.clear();
         self.replay_total = schedule.len();
         self.script = schedule.0.into();
         self.spawn_workers();
@@ -212,9 +237,37 @@ impl App {
     /// New workers, back to where the history had got to, then on through
     /// whatever was still to replay.
     pub fn restart(&mut self) {
-        let mut schedule = self.schedule();
-        schedule.0.extend(self.script.drain(..));
-        self.load(self.scenario, schedule);
+        let mut link = self.link();
+        link.schedule.0.extend(self.script.drain(..));
+        link.terminated_after = self.terminated_after.or(self.pending_terminate);
+        self.load_link(link);
+    }
+
+    /// Kills the server's worker at once, as `worker.terminate()` would:
+    /// everything in flight to it is dropped and listed. Compare the poison
+    /// pill, which waits its turn in the channel.
+    pub fn terminate_server(&mut self) {
+        if self.busy() || self.failure.is_some() || self.terminated_after.is_some() {
+            return;
+        }
+        self.kill_server();
+    }
+
+    fn kill_server(&mut self) {
+        let mut world = World {
+            states: self.slots.iter().filter_map(|s| s.state).collect(),
+            net: self.net.clone(),
+        };
+        if world.states.len() != self.slots.len() {
+            return;
+        }
+        self.dropped = self.system.terminate(&mut world, ActorId::SERVER);
+        self.net = world.net;
+        if let Some(server) = self.slots.first_mut() {
+            server.state = world.states.first().copied();
+            server.bridge = None; // gloo-worker asks the idle worker to close
+        }
+        self.terminated_after = Some(self.history.len());
     }
 
     /// Explores every schedule of the current scenario in the explorer's
@@ -470,6 +523,7 @@ impl App {
                 });
                 if let Some(entry) = self.history.last_mut() {
                     entry.narration = narration;
+                    entry.handled = Some(handled);
                 }
             }
             (Request::Restore, FromActor::Restored) => {}
@@ -495,6 +549,10 @@ impl App {
             || self.slots.iter().any(|s| !s.awaiting.is_empty())
         {
             return;
+        }
+        if self.pending_terminate == Some(self.history.len()) {
+            self.pending_terminate = None;
+            self.kill_server();
         }
         if let Some(step) = self.script.pop_front() {
             if let Err(reason) = self.system.check_step(&self.snapshot_world_net(), step) {
@@ -544,6 +602,7 @@ impl App {
             ),
             before_net,
             before_state,
+            handled: None,
         });
         self.request(
             to,
@@ -558,8 +617,11 @@ impl App {
     /// Undoes the last delivery: the network as it was, and the receiver's
     /// worker put back into its earlier state.
     pub fn step_back(&mut self) {
-        if self.busy() || self.failure.is_some() {
-            return;
+        if self.busy()
+            || self.failure.is_some()
+            || self.terminated_after == Some(self.history.len())
+        {
+            return; // a terminated worker cannot be brought back by stepping
         }
         let Some(entry) = self.history.pop() else {
             return;

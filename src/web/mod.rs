@@ -13,7 +13,7 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, HtmlInputElement, HtmlSelectElement};
 
-use crate::model::scenario::{parse_in_range, AMOUNT, ASK, BALANCE, DRINKS, PEOPLE};
+use crate::model::scenario::{parse_in_range, AMOUNT, ASK, BALANCE, DRINKS, PEOPLE, REQUESTS};
 use crate::model::{Protocol, Scenario, Schedule, Step};
 use crate::permalink::Link;
 use app::{App, Shared};
@@ -58,6 +58,7 @@ fn show_scenario(doc: &Document, s: &Scenario) {
         ("ask", s.ask.to_string()),
         ("balance", s.balance.to_string()),
         ("amount", s.amount.to_string()),
+        ("requests", s.requests.to_string()),
     ];
     for (id, value) in values {
         if let Some(input) = doc
@@ -84,6 +85,7 @@ fn show_scenario(doc: &Document, s: &Scenario) {
 fn fields_of(protocol: Protocol) -> &'static [&'static str] {
     match protocol {
         Protocol::Thirsty => &["fridge", "thirsty"],
+        Protocol::PoisonPill => &["fridge", "pill"],
         p if p.is_bank() => &["bank"],
         _ => &["fridge"],
     }
@@ -123,6 +125,12 @@ fn read_form(doc: &Document) -> Option<Scenario> {
             ("customers", "Customers", PEOPLE),
             ("balance", "Balance", BALANCE),
             ("amount", "Amount", AMOUNT),
+        ]
+    } else if protocol == Protocol::PoisonPill {
+        &[
+            ("people", "People", PEOPLE),
+            ("drinks", "Drinks", DRINKS),
+            ("requests", "Requests", REQUESTS),
         ]
     } else {
         &[
@@ -168,6 +176,8 @@ fn read_form(doc: &Document) -> Option<Scenario> {
     }
     let built = if protocol.is_bank() {
         Scenario::bank(protocol, values[0], values[1], values[2])
+    } else if protocol == Protocol::PoisonPill {
+        Scenario::poison_pill(values[0], values[1], values[2])
     } else {
         Scenario::new(protocol, values[0], values[1], values[2])
     };
@@ -200,17 +210,14 @@ fn open_link(app: &mut App, doc: &Document, fragment: &str) {
     let (link, notice) = match Link::parse(fragment) {
         Ok(link) => (link, None),
         Err(e) => (
-            Link {
-                scenario: Scenario::default(),
-                schedule: Schedule::default(),
-            },
+            Link::default(),
             Some(format!(
                 "This link could not be opened: {e}. Showing the default scenario instead."
             )),
         ),
     };
     show_scenario(doc, &link.scenario);
-    app.load(link.scenario, link.schedule);
+    app.load_link(link);
     app.notice = notice;
 }
 
@@ -232,6 +239,7 @@ fn on_click(shared: &Shared, target: Element) {
             }
         }
         "back" => app.step_back(),
+        "terminate" => app.terminate_server(),
         "explore" => app.explore(symmetry_checked()),
         "cancel-explore" => app.cancel_explore(),
         "explore-fix" => app.explore_fix(),

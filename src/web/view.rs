@@ -9,7 +9,7 @@ use web_sys::{Document, HtmlElement};
 use super::app::App;
 use crate::model::bank::CustomerPhase;
 use crate::model::people::Phase;
-use crate::model::{ActorId, ActorState};
+use crate::model::{ActorId, ActorState, Handled};
 
 /// `&`, `<`, `>`, `"` and `'` made safe for text and attribute values.
 pub fn esc(text: &str) -> String {
@@ -59,7 +59,10 @@ fn actors(app: &App) -> String {
             .rev()
             .find(|e| e.step.to == id)
             .map(|e| e.msg);
-        let text = state.map_or("starting…".to_string(), |s| s.describe(last));
+        let mut text = state.map_or("starting…".to_string(), |s| s.describe(last));
+        if i == 0 && app.terminated_after.is_some() {
+            text = format!("{text}, terminated: its worker was killed");
+        }
         let class = if i == 0 { "server" } else { phase_class(state) };
         let _ = write!(
             html,
@@ -107,7 +110,7 @@ fn flight(app: &App) -> String {
 }
 
 fn history(app: &App) -> String {
-    if app.history.is_empty() {
+    if app.history.is_empty() && app.terminated_after.is_none() {
         return "<p>No deliveries yet.</p>".to_string();
     }
     let mut html = String::from(r#"<ol class="history">"#);
@@ -120,6 +123,56 @@ fn history(app: &App) -> String {
         );
     }
     html.push_str("</ol>");
+    let server = esc(&app.system.name(ActorId::SERVER));
+    let said = |list: &mut String, items: Vec<String>| list.push_str(&items.join("; "));
+    let unanswered: Vec<String> = app
+        .history
+        .iter()
+        .filter(|e| e.handled == Some(Handled::Ignored))
+        .map(|e| {
+            format!(
+                "{} from {}",
+                esc(&e.msg.to_string()),
+                esc(&app.system.name(e.step.from))
+            )
+        })
+        .collect();
+    if !unanswered.is_empty() {
+        let _ = write!(
+            html,
+            r#"<p class="unanswered">Never answered, because the {} had taken the poison pill: "#,
+            server.to_lowercase()
+        );
+        said(&mut html, unanswered);
+        html.push_str(".</p>");
+    }
+    if let Some(t) = app.terminated_after {
+        let _ = write!(
+            html,
+            r#"<p class="dropped">Terminated the {} after {t} deliver{}: its worker was killed at once. "#,
+            server.to_lowercase(),
+            if t == 1 { "y" } else { "ies" }
+        );
+        if app.dropped.is_empty() {
+            html.push_str("Nothing was in flight to it.</p>");
+        } else {
+            html.push_str("Dropped, never handled: ");
+            said(
+                &mut html,
+                app.dropped
+                    .iter()
+                    .map(|(step, msg)| {
+                        format!(
+                            "{} from {}",
+                            esc(&msg.to_string()),
+                            esc(&app.system.name(step.from))
+                        )
+                    })
+                    .collect(),
+            );
+            html.push_str(".</p>");
+        }
+    }
     html
 }
 
@@ -361,7 +414,23 @@ pub fn render(app: &App) {
             if workers == 1 { "" } else { "s" }
         ),
     );
-    let can_step = !app.busy() && app.failure.is_none();
+    let can_step =
+        !app.busy() && app.failure.is_none() && app.terminated_after != Some(app.history.len());
+    if let Some(button) = doc.get_element_by_id("terminate") {
+        let shown = app.scenario.protocol == crate::model::Protocol::PoisonPill;
+        let usable =
+            shown && !app.busy() && app.failure.is_none() && app.terminated_after.is_none();
+        let _ = if shown {
+            button.remove_attribute("hidden")
+        } else {
+            button.set_attribute("hidden", "")
+        };
+        let _ = if usable {
+            button.remove_attribute("disabled")
+        } else {
+            button.set_attribute("disabled", "")
+        };
+    }
     for (id, enabled) in [
         ("back", can_step && !app.history.is_empty()),
         ("reset", app.started() || app.failure.is_some()),
