@@ -110,3 +110,67 @@ fn bad_arguments_exit_non_zero_with_one_line() {
         assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
     }
 }
+
+#[test]
+fn json_for_bank_scenarios() {
+    let (code, out, _) = racelab(&[
+        "explore",
+        "check-then-withdraw",
+        "--customers",
+        "2",
+        "--balance",
+        "100",
+        "--amount",
+        "60",
+        "--json",
+    ]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains(r#"{"balance":-20,"withdrew":[1,2],"schedules":60,"witness":"#),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            r#"{"balance":40,"withdrew":[1],"schedules":3,"witness":"1B-B1-1B-B1-2B-B2"}"#
+        ),
+        "{out}"
+    );
+    assert!(out.contains(r#"{"balance":40,"withdrew":[2],"#), "{out}");
+    let (code, out, _) = racelab(&[
+        "explore",
+        "withdraw-if",
+        "--customers",
+        "4",
+        "--balance",
+        "100",
+        "--amount",
+        "30",
+        "--json",
+    ]);
+    assert_eq!(code, 0);
+    assert!(!out.contains(r#""balance":-"#), "never below zero: {out}");
+    let (code, _, err) = racelab(&["explore", "check-then-withdraw", "--amount", "-60"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("--amount must be a whole number from 1 to 1000000"),
+        "{err}"
+    );
+    let (code, out, _) = racelab(&[
+        "explore",
+        "poison-pill",
+        "--people",
+        "2",
+        "--drinks",
+        "3",
+        "--requests",
+        "2",
+        "--json",
+    ]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains(
+            r#"{"drinks_left":3,"unanswered":[1,1,2,2],"schedules":6,"witness":"3F-1F-1F-2F-2F"}"#
+        ),
+        "{out}"
+    );
+}
