@@ -78,6 +78,8 @@ pub struct Entry {
     pub narration: String,
     /// How the receiver took it, once its worker has answered.
     pub handled: Option<Handled>,
+    /// What the receiver sent while handling it.
+    pub sent: Vec<(ActorId, Msg)>,
     before_net: Network,
     before_state: ActorState,
 }
@@ -118,6 +120,13 @@ pub struct App {
     pub dropped: Vec<(Step, Msg)>,
     /// A link's terminate, still to come during its replay.
     pending_terminate: Option<usize>,
+    /// What each actor sent on starting, by channel.
+    pub start_sends: Vec<(Step, Msg)>,
+    /// Deliveries undone by going back, next one last: going forward redoes
+    /// them, choosing another delivery starts a new branch.
+    pub future: Vec<Step>,
+    /// Abandoned branches, as whole schedules, oldest first.
+    pub branches: Vec<Schedule>,
 }
 
 impl App {
@@ -147,6 +156,9 @@ impl App {
                 terminated_after: None,
                 dropped: Vec::new(),
                 pending_terminate: None,
+                start_sends: Vec::new(),
+                future: Vec::new(),
+                branches: Vec::new(),
             })
         })
     }
@@ -224,6 +236,11 @@ impl App {
         self.terminated_after = None;
         self.pending_terminate = None;
         self.dropped.clear();
+        self.start_sends.clear();
+        self.future.clear();
+        if scenario != self.scenario {
+            self.branches.clear();
+        }
         self.replay_total = schedule.len();
         self.script = schedule.0.into();
         self.spawn_workers();
@@ -501,7 +518,9 @@ impl App {
                 self.slots[i].state = Some(state);
                 for (to, msg) in sent {
                     self.net.post(from, to, msg);
+                    self.start_sends.push((Step { from, to }, msg));
                 }
+                self.start_sends.sort_by_key(|&(step, _)| step);
             }
             (
                 Request::Deliver(step, msg),
@@ -515,6 +534,7 @@ impl App {
                 for &(to, out) in &sent {
                     self.net.post(from, to, out);
                 }
+                let sent_again = sent.clone();
                 let narration = self.system.narrate(&Delivery {
                     step,
                     msg,
@@ -524,6 +544,7 @@ impl App {
                 if let Some(entry) = self.history.last_mut() {
                     entry.narration = narration;
                     entry.handled = Some(handled);
+                    entry.sent = sent_again;
                 }
             }
             (Request::Restore, FromActor::Restored) => {}
@@ -560,6 +581,7 @@ impl App {
                 self.notice = Some(format!("The link could not be replayed: {reason}."));
                 return;
             }
+            self.advance(step);
             self.send_delivery(step);
         }
     }
@@ -580,7 +602,120 @@ impl App {
             return; // a stale button; the redraw will remove it
         }
         self.notice = None;
+        self.advance(step);
         self.send_delivery(step);
+    }
+
+    /// Keeps the future in step with a delivery: the same step as the next
+    /// undone one continues the branch; another abandons it.
+    fn advance(&mut self, step: Step) {
+        if self.future.last() == Some(&step) {
+            self.future.pop();
+        } else if !self.future.is_empty() {
+            let mut abandoned = self.schedule();
+            abandoned.0.extend(self.future.drain(..).rev());
+            if !self.branches.contains(&abandoned) {
+                self.branches.push(abandoned);
+            }
+        }
+    }
+
+    /// Redoes the next undone delivery.
+    pub fn step_forward(&mut self) {
+        if let Some(&step) = self.future.last() {
+            self.deliver(step);
+        }
+    }
+
+    /// Goes to just after delivery `k` (0 is the start) of the current
+    /// branch, back by restoring states or forward by redoing deliveries.
+    pub fn jump(&mut self, k: usize) {
+        if self.busy() || self.failure.is_some() {
+            return;
+        }
+        let now = self.history.len();
+        if k < now {
+            self.rewind_to(k);
+        } else if k > now && k - now <= self.future.len() {
+            let steps: Vec<Step> = self.future.iter().rev().take(k - now).copied().collect();
+            self.replay_total = k;
+            self.script = steps.into();
+            self.continue_script();
+        }
+    }
+
+    /// Undoes every delivery after the first `k`: the network as it was
+    /// then, and each worker the deliveries touched put back into its state
+    /// from then.
+    fn rewind_to(&mut self, k: usize) {
+        if self
+            .terminated_after
+            .is_some_and(|t| t >= k && t < self.history.len())
+        {
+            self.notice = Some(
+                "A terminated worker cannot be brought back by stepping back; use Reset."
+                    .to_string(),
+            );
+            return;
+        }
+        let undone = self.history.split_off(k);
+        let Some(first) = undone.first() else { return };
+        self.net = first.before_net.clone();
+        let mut restored: Vec<usize> = Vec::new();
+        for entry in &undone {
+            let to = entry.step.to.index();
+            if !restored.contains(&to) {
+                restored.push(to);
+                self.slots[to].state = Some(entry.before_state);
+                self.request(
+                    to,
+                    ToActor::Restore {
+                        state: entry.before_state,
+                    },
+                    Request::Restore,
+                );
+            }
+        }
+        self.future.extend(undone.iter().rev().map(|e| e.step));
+    }
+
+    /// Makes an abandoned branch current again (the current one is kept as
+    /// a branch in its place).
+    pub fn return_to_branch(&mut self, index: usize) {
+        if self.busy() || self.failure.is_some() || index >= self.branches.len() {
+            return;
+        }
+        let branch = self.branches.remove(index);
+        let mut current = self.schedule();
+        current.0.extend(self.future.iter().rev());
+        let common = current
+            .0
+            .iter()
+            .zip(&branch.0)
+            .take_while(|(a, b)| a == b)
+            .count();
+        if current.len() > common && !self.branches.contains(&current) {
+            self.branches.push(current);
+        }
+        self.rewind_to(common.min(self.history.len()));
+        self.future = branch.0[common..].iter().rev().copied().collect();
+        let end = branch.len();
+        self.jump_after_restores(end);
+    }
+
+    /// Goes forward to `k` once the restores under way are answered.
+    fn jump_after_restores(&mut self, k: usize) {
+        let now = self.history.len();
+        let steps: Vec<Step> = self
+            .future
+            .iter()
+            .rev()
+            .take(k.saturating_sub(now))
+            .copied()
+            .collect();
+        self.replay_total = k;
+        self.script = steps.into();
+        self.continue_script();
     }
 
     fn send_delivery(&mut self, step: Step) {
@@ -603,6 +738,7 @@ impl App {
             before_net,
             before_state,
             handled: None,
+            sent: Vec::new(),
         });
         self.request(
             to,
@@ -626,6 +762,7 @@ impl App {
         let Some(entry) = self.history.pop() else {
             return;
         };
+        self.future.push(entry.step);
         self.net = entry.before_net;
         let to = entry.step.to.index();
         self.slots[to].state = Some(entry.before_state);

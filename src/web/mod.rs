@@ -239,6 +239,22 @@ fn on_click(shared: &Shared, target: Element) {
             }
         }
         "back" => app.step_back(),
+        "forward" => app.step_forward(),
+        "jump" => {
+            if let Some(k) = button.get_attribute("data-to").and_then(|t| t.parse().ok()) {
+                app.jump(k);
+            }
+        }
+        "end" => app.jump(app.history.len() + app.future.len()),
+        "branch" => {
+            if let Some(i) = button
+                .get_attribute("data-index")
+                .and_then(|t| t.parse().ok())
+            {
+                app.return_to_branch(i);
+            }
+        }
+        "help" => open_help(),
         "terminate" => app.terminate_server(),
         "explore" => app.explore(symmetry_checked()),
         "cancel-explore" => app.cancel_explore(),
@@ -257,6 +273,18 @@ fn on_click(shared: &Shared, target: Element) {
         "restart" => app.restart(),
         _ => {}
     });
+}
+
+fn open_help() {
+    if let Some(dialog) = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("help"))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlDialogElement>().ok())
+    {
+        if !dialog.open() {
+            let _ = dialog.show_modal();
+        }
+    }
 }
 
 fn symmetry_checked() -> bool {
@@ -341,25 +369,64 @@ pub fn start() {
                 return;
             }
             let k = key.key();
-            if let Some(d) = k
-                .chars()
-                .next()
-                .and_then(|c| c.to_digit(10))
-                .filter(|d| (1..=9).contains(d) && k.len() == 1)
-            {
-                App::update(&shared, |app| {
-                    if let Some(step) = nth_step(app, d as usize - 1) {
-                        app.deliver(step);
+            // Enter or Space on a diagram arrow acts like a click on it.
+            if k == "Enter" || k == " " {
+                if let Some(el) = key.target().and_then(|t| t.dyn_into::<Element>().ok()) {
+                    if el.tag_name() == "g" && el.has_attribute("data-action") {
+                        event.prevent_default();
+                        on_click(&shared, el);
                     }
-                });
-            } else if k == "ArrowLeft" || k == "Backspace" {
-                App::update(&shared, App::step_back);
-            } else if k == "e" {
-                App::update(&shared, |app| {
-                    if app.exploring.is_none() {
-                        app.explore(symmetry_checked());
-                    }
-                });
+                }
+                return;
+            }
+            let handled = match k.as_str() {
+                "ArrowLeft" | "Backspace" => {
+                    App::update(&shared, App::step_back);
+                    true
+                }
+                "ArrowRight" => {
+                    App::update(&shared, App::step_forward);
+                    true
+                }
+                "Home" => {
+                    App::update(&shared, |app| app.jump(0));
+                    true
+                }
+                "End" => {
+                    App::update(&shared, |app| {
+                        app.jump(app.history.len() + app.future.len())
+                    });
+                    true
+                }
+                "r" => {
+                    App::update(&shared, App::reset);
+                    true
+                }
+                "e" => {
+                    App::update(&shared, |app| {
+                        if app.exploring.is_none() {
+                            app.explore(symmetry_checked());
+                        }
+                    });
+                    true
+                }
+                "?" => {
+                    open_help();
+                    true
+                }
+                d if d.len() == 1 && d.chars().all(|c| ('1'..='9').contains(&c)) => {
+                    let n = d.parse::<usize>().unwrap_or(1);
+                    App::update(&shared, |app| {
+                        if let Some(step) = nth_step(app, n - 1) {
+                            app.deliver(step);
+                        }
+                    });
+                    true
+                }
+                _ => false,
+            };
+            if handled {
+                event.prevent_default();
             }
         });
     }

@@ -218,6 +218,153 @@ fn notice(app: &App) -> String {
     html
 }
 
+/// One message drawn in the space-time diagram: sent at time `sent` (0 is
+/// the start, k the k-th delivery) and delivered at `delivered`, if it was.
+struct Arrow {
+    step: crate::model::Step,
+    msg: crate::model::Msg,
+    sent: usize,
+    delivered: Option<usize>,
+    dropped: bool,
+}
+
+/// Every message of the run so far: the channels replayed from the start,
+/// oldest first, so each delivery meets the send it consumed.
+fn arrows(app: &App) -> Vec<Arrow> {
+    use std::collections::{BTreeMap, VecDeque};
+    let mut queues: BTreeMap<crate::model::Step, VecDeque<(usize, crate::model::Msg)>> =
+        BTreeMap::new();
+    for &(step, msg) in &app.start_sends {
+        queues.entry(step).or_default().push_back((0, msg));
+    }
+    let mut out = Vec::new();
+    for (k, entry) in app.history.iter().enumerate() {
+        let sent = queues
+            .get_mut(&entry.step)
+            .and_then(VecDeque::pop_front)
+            .map_or(0, |(t, _)| t);
+        out.push(Arrow {
+            step: entry.step,
+            msg: entry.msg,
+            sent,
+            delivered: Some(k + 1),
+            dropped: false,
+        });
+        for &(to, msg) in &entry.sent {
+            let step = crate::model::Step {
+                from: entry.step.to,
+                to,
+            };
+            queues.entry(step).or_default().push_back((k + 1, msg));
+        }
+    }
+    for (step, queue) in queues {
+        let dropped = app.terminated_after.is_some() && step.to == ActorId::SERVER;
+        for (sent, msg) in queue {
+            out.push(Arrow {
+                step,
+                msg,
+                sent,
+                delivered: None,
+                dropped,
+            });
+        }
+    }
+    out
+}
+
+/// The run as a space-time diagram: a lifeline per actor, time going down,
+/// an arrow per message from its send to its delivery. Messages in flight
+/// are dashed; each delivered arrow is a button that jumps to just after it.
+fn diagram(app: &App) -> String {
+    let n = app.system.actors.len();
+    if n == 0 || !app.started() {
+        return String::new();
+    }
+    let (col, row, left, top) = (120usize, 30usize, 70usize, 50usize);
+    let now = app.history.len();
+    let x = |id: ActorId| left + id.index() * col;
+    let y = |t: usize| top + t * row;
+    let width = 2 * left + (n - 1) * col;
+    let height = y(now + 1) + 20;
+    let mut svg = format!(
+        r#"<svg class="diagram" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="group" aria-label="Space-time diagram: {now} deliveries"><defs><marker id="head" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" class="head"/></marker></defs>"#
+    );
+    for i in 0..n {
+        let id = ActorId(i as u8);
+        let _ = write!(
+            svg,
+            r#"<text class="who" x="{0}" y="20" text-anchor="middle">{1}</text><line class="lifeline" x1="{0}" y1="30" x2="{0}" y2="{2}"/>"#,
+            x(id),
+            esc(&app.system.name(id)),
+            height - 10
+        );
+    }
+    for t in 1..=now {
+        let _ = write!(
+            svg,
+            r#"<text class="tick" x="12" y="{}">{t}</text>"#,
+            y(t) + 4
+        );
+    }
+    for a in arrows(app) {
+        let (x1, y1, x2) = (x(a.step.from), y(a.sent), x(a.step.to));
+        let label = esc(&a.msg.to_string());
+        let (from, to) = (
+            esc(&app.system.name(a.step.from)),
+            esc(&app.system.name(a.step.to)),
+        );
+        let (mx, my) = ((x1 + x2) / 2, 0);
+        match a.delivered {
+            Some(k) => {
+                let y2 = y(k);
+                let _ = write!(
+                    svg,
+                    r#"<g class="arrow" tabindex="0" role="button" data-action="jump" data-to="{k}" aria-label="Delivery {k}: {label} from {from} to {to}. Jump to just after it."><title>{k}. {label}: {from} → {to}</title><line class="hit" x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}"/><line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" marker-end="url(#head)"/><text x="{mx}" y="{}" text-anchor="middle">{label}</text></g>"#,
+                    (y1 + y2) / 2 - 4 + my
+                );
+            }
+            None => {
+                let y2 = y(now) + row / 2 + 4;
+                let class = if a.dropped {
+                    "arrow dropped"
+                } else {
+                    "arrow inflight"
+                };
+                let state = if a.dropped {
+                    "dropped by terminate"
+                } else {
+                    "in flight"
+                };
+                let _ = write!(
+                    svg,
+                    r#"<g class="{class}"><title>{label}: {from} → {to}, {state}</title><line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" marker-end="url(#head)"/><text x="{mx}" y="{}" text-anchor="middle">{label} ({state})</text></g>"#,
+                    (y1 + y2) / 2 - 4
+                );
+            }
+        }
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+fn branches(app: &App) -> String {
+    if app.branches.is_empty() {
+        return String::new();
+    }
+    let letter = app.system.server_letter;
+    let mut html = String::from(r#"<p>Branches you left:</p><ul class="branches">"#);
+    for (i, b) in app.branches.iter().enumerate() {
+        let code = esc(&b.display(letter));
+        let _ = write!(
+            html,
+            r#"<li><button type="button" data-action="branch" data-index="{i}" aria-label="Return to the branch {code}">Return</button> <code>{code}</code></li>"#
+        );
+    }
+    html.push_str("</ul>");
+    html
+}
+
 /// Digits of a decimal count in groups of three: 26190 → "26,190".
 pub fn grouped(digits: &str) -> String {
     if !digits.bytes().all(|b| b.is_ascii_digit()) {
@@ -394,6 +541,12 @@ pub fn render(app: &App) {
     set(&doc, "status", &status(app));
     set(&doc, "notice", &notice(app));
     set(&doc, "explore-progress", &explore_progress(app));
+    set(&doc, "diagram", &diagram(app));
+    set(&doc, "branches", &branches(app));
+    // One sentence per delivery for screen readers, once it is complete.
+    if let Some(last) = app.history.last().filter(|e| e.handled.is_some()) {
+        set(&doc, "announce", &esc(&last.narration));
+    }
     set(&doc, "outcomes", &outcomes(app));
     let exploring = app.exploring.is_some();
     for (id, hide) in [("explore", exploring), ("cancel-explore", !exploring)] {
@@ -431,7 +584,11 @@ pub fn render(app: &App) {
             button.set_attribute("disabled", "")
         };
     }
+    let forward = !app.busy() && app.failure.is_none() && !app.future.is_empty();
     for (id, enabled) in [
+        ("forward", forward),
+        ("end", forward),
+        ("start", can_step && !app.history.is_empty()),
         ("back", can_step && !app.history.is_empty()),
         ("reset", app.started() || app.failure.is_some()),
     ] {
