@@ -149,7 +149,7 @@ fn history(app: &App) -> String {
     if let Some(t) = app.terminated_after {
         let _ = write!(
             html,
-            r#"<p class="dropped">Terminated the {} after {t} deliver{}: its worker was killed at once. "#,
+            r#"<p class="dropped-note">Terminated the {} after {t} deliver{}: its worker was killed at once. "#,
             server.to_lowercase(),
             if t == 1 { "y" } else { "ies" }
         );

@@ -37,8 +37,8 @@ test('terminate kills the fridge at once and drops even what came before the sto
   await deliver(page, 'take 1', P(1), F);
   await deliver(page, 'took 1, 2 left', F, P(1));
   await page.getByRole('button', { name: 'Terminate the fridge now' }).click();
-  await page.locator('.dropped').waitFor();
-  assert.equal(await page.locator('.dropped').textContent(),
+  await page.locator('.dropped-note').waitFor();
+  assert.equal(await page.locator('.dropped-note').textContent(),
     'Terminated the fridge after 2 deliveries: its worker was killed at once. Dropped, never handled: take 1 from Person 1; take 1 from Person 2; take 1 from Person 2; stop from Owner.');
   assert.equal((await snapshot(page)).flight.length, 0);
   assert.match(await page.getByRole('status').textContent(), /^Finished: 2 drinks left; unanswered: 1 from Person 1, 2 from Person 2\.$/);
@@ -47,7 +47,7 @@ test('terminate kills the fridge at once and drops even what came before the sto
   const fragment = new URL(page.url()).hash.slice(1);
   assert.match(fragment, /&t=2&s=1F-F1$/);
   const again = await open(env, fragment);
-  assert.equal(await again.locator('.dropped').textContent(), await page.locator('.dropped').textContent());
+  assert.equal(await again.locator('.dropped-note').textContent(), await page.locator('.dropped-note').textContent());
   await eventually(() => again.workers().length === 3, { what: 'the link terminates the fridge too' });
   await again.getByRole('button', { name: 'Reset' }).click();
   await settled(again);
