@@ -23,6 +23,20 @@ const TYPES = {
   '.txt': 'text/plain; charset=utf-8',
 };
 
+/** The policy racelab works under: no inline script or style, no eval;
+ * only wasm compilation is allowed ('wasm-unsafe-eval'). */
+export const STRICT_CSP = [
+  "default-src 'self'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "worker-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
 /** Starts serving `dir` under `prefix`; resolves to { url, close }. */
 export async function serve({ dir = 'dist', prefix = '/', port = 0, headers = {} } = {}) {
   const root = resolve(dir);
@@ -65,6 +79,11 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     const i = process.argv.indexOf(`--${name}`);
     return i > 0 ? process.argv[i + 1] : fallback;
   };
-  const { url } = await serve({ dir: arg('dir', 'dist'), prefix: arg('prefix', '/'), port: Number(arg('port', 0)) });
+  const { url } = await serve({
+    dir: arg('dir', 'dist'),
+    prefix: arg('prefix', '/'),
+    port: Number(arg('port', 0)),
+    headers: { 'content-security-policy': STRICT_CSP },
+  });
   console.log(`racelab is served at ${url}  (Ctrl-C stops it)`);
 }

@@ -10,8 +10,8 @@ use wasm_bindgen::JsCast;
 use super::codec::JsCodec;
 use crate::wire::{ActorHost, FromActor, ToActor};
 
-/// The file trunk emits for the worker (see index.html's worker link).
-pub const LOADER: &str = "actor_loader.js";
+/// The worker's name for static/worker-loader.js.
+pub const NAME: &str = "actor";
 
 pub struct ActorWorker {
     host: ActorHost,

@@ -16,7 +16,7 @@ use gloo_worker::{Spawnable, WorkerBridge};
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
-use super::actor_worker::{ActorWorker, LOADER};
+use super::actor_worker::ActorWorker;
 use super::codec::JsCodec;
 use super::explorer_worker::{self, ExplorerWorker};
 use crate::model::{
@@ -320,7 +320,7 @@ impl App {
                     App::update(&app, |app| app.on_explorer(generation, msg));
                 }
             })
-            .spawn(explorer_worker::LOADER);
+            .spawn(&super::worker_url(explorer_worker::NAME));
         bridge.send(ToExplorer::Explore {
             scenario,
             reduce: symmetry,
@@ -429,7 +429,7 @@ impl App {
                         App::update(&app, |app| app.on_reply(generation, i, reply));
                     }
                 })
-                .spawn(LOADER);
+                .spawn(&super::worker_url(super::actor_worker::NAME));
             self.slots.push(Slot {
                 bridge: Some(bridge),
                 state: None,

@@ -11,8 +11,8 @@ use super::codec::JsCodec;
 use crate::explore::{Options, Search};
 use crate::wire::{FromExplorer, Summary, ToExplorer};
 
-/// The file trunk emits for this worker (see index.html).
-pub const LOADER: &str = "explorer_loader.js";
+/// The worker's name for static/worker-loader.js.
+pub const NAME: &str = "explorer";
 
 /// How long one slice runs before the worker reports and yields.
 const SLICE_MS: f64 = 40.0;

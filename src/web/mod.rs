@@ -18,6 +18,24 @@ use crate::model::{Protocol, Scenario, Schedule, Step};
 use crate::permalink::Link;
 use app::{App, Shared};
 
+/// The URL that starts worker `name`, relative to the page (so any hosting
+/// path works), carrying this build's version: the hash in the name of the
+/// page's JS, which boot.js's tag records. Worker files have fixed names, so
+/// the version is what keeps a browser from mixing two deploys.
+pub fn worker_url(name: &str) -> String {
+    let version = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.query_selector("script[data-racelab-js]").ok().flatten())
+        .and_then(|tag| tag.get_attribute("data-racelab-js"))
+        .and_then(|js| {
+            let stem = js.rsplit('/').next()?.strip_suffix(".js")?.to_string();
+            stem.rsplit_once('-').map(|(_, hash)| hash.to_string())
+        })
+        .filter(|v| v.chars().all(|c| c.is_ascii_alphanumeric()))
+        .unwrap_or_default();
+    format!("worker-loader.js?w={name}&v={version}")
+}
+
 /// Shows an error in the page instead of leaving it blank or frozen without
 /// a word. Only reached by a bug: every input from outside is checked.
 fn install_panic_hook() {

@@ -4,7 +4,7 @@
 
 import { chromium } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
-import { serve } from '../../scripts/static-server.mjs';
+import { serve, STRICT_CSP } from '../../scripts/static-server.mjs';
 
 export const ARTIFACTS = new URL('./artifacts/', import.meta.url).pathname;
 
@@ -13,8 +13,9 @@ const CHROME_ARGS = [
   '--disable-background-networking', '--disable-component-update', '--disable-sync',
 ];
 
-/** Starts the server and the browser. `prefix` is the hosting sub-path. */
-export async function start({ prefix = '/courses/6.102/racelab/', headers = {} } = {}) {
+/** Starts the server and the browser. `prefix` is the hosting sub-path;
+ * every page is served under racelab's strict Content-Security-Policy. */
+export async function start({ prefix = '/courses/6.102/racelab/', headers = { 'content-security-policy': STRICT_CSP } } = {}) {
   mkdirSync(ARTIFACTS, { recursive: true });
   const server = await serve({ dir: new URL('../../dist', import.meta.url).pathname, prefix, headers });
   const browser = await chromium.launch({
@@ -36,6 +37,9 @@ export async function open(env, fragment = '') {
   const page = await env.browser.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy|Refused to/.test(m.text())) errors.push(m.text());
+  });
   page.errors = errors;
   await page.goto(env.url + (fragment ? `#${fragment}` : ''));
   await settled(page);

@@ -22,6 +22,26 @@ const EMPTYING = [
   ['look', P(3), F], ['took 0, 0 left', F, P(3)],
 ];
 
+test('the page starts under a strict CSP, served from a sub-path, with no inline script', async () => {
+  const response = await fetch(env.url);
+  assert.match(response.headers.get('content-security-policy'), /script-src 'self' 'wasm-unsafe-eval'/);
+  const html = await response.text();
+  assert.doesNotMatch(html, /<script(?![^>]*\bsrc=)[^>]*>/, 'every script is a file');
+  assert.doesNotMatch(html, /\sstyle=/, 'no inline styles');
+  const page = await open(env);
+  await page.getByRole('button', { name: 'Explore every schedule' }).click();
+  await page.locator('#outcomes .summary').waitFor();
+  assert.deepEqual(page.errors, [], 'no CSP violation or page error');
+  // Workers are started from same-origin files carrying the build version.
+  const urls = page.workers().map((w) => new URL(w.url()));
+  assert.ok(urls.length >= 4);
+  for (const u of urls) {
+    assert.equal(u.origin, new URL(env.url).origin);
+    assert.match(u.pathname + u.search, /\/courses\/6\.102\/racelab\/worker-loader\.js\?w=(actor|explorer)&v=[0-9a-f]+$/);
+  }
+  await page.close();
+});
+
 test('the default page is the reading puzzle, with one worker per actor', async () => {
   const page = await open(env);
   const s = await snapshot(page);
@@ -154,7 +174,7 @@ test('bad scenario input gets an inline message and the scenario keeps working',
 test('a worker that fails is reported, and Restart brings the run back', async () => {
   const page = await env.browser.newPage();
   let blocked = true;
-  await page.route('**/actor_bg.wasm', (route) => (blocked ? route.abort() : route.continue()));
+  await page.route(/actor_bg\.wasm/, (route) => (blocked ? route.abort() : route.continue()));
   await page.goto(env.url + '#v=1&scenario=look-before-take&people=2&drinks=2&s=1F');
   await assert.doesNotReject(page.locator('#notice').filter({ hasText: /worker did not start/ }).waitFor({ timeout: 15000 }));
   blocked = false;
