@@ -285,8 +285,13 @@ fn diagram(app: &App) -> String {
     let now = app.history.len();
     let x = |id: ActorId| left + id.index() * col;
     let y = |t: usize| top + t * row;
+    let arrows = arrows(app);
+    let pending = arrows.iter().filter(|a| a.delivered.is_none()).count();
+    // Messages not delivered end on rows of their own below the present,
+    // so no two arrowheads (and so no two labels) share a row.
+    let y_pending = |j: usize| y(now) + (j + 1) * row * 4 / 5;
     let width = 2 * left + (n - 1) * col;
-    let height = y(now + 1) + 20;
+    let height = y_pending(pending) + 24;
     let mut svg = format!(
         r#"<svg class="diagram" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="group" aria-label="Space-time diagram: {now} deliveries"><defs><marker id="head" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" class="head"/></marker></defs>"#
     );
@@ -307,25 +312,29 @@ fn diagram(app: &App) -> String {
             y(t) + 4
         );
     }
-    for a in arrows(app) {
+    let mut j = 0;
+    for a in arrows {
         let (x1, y1, x2) = (x(a.step.from), y(a.sent), x(a.step.to));
         let label = esc(&a.msg.to_string());
         let (from, to) = (
             esc(&app.system.name(a.step.from)),
             esc(&app.system.name(a.step.to)),
         );
-        let (mx, my) = ((x1 + x2) / 2, 0);
         match a.delivered {
             Some(k) => {
                 let y2 = y(k);
                 let _ = write!(
                     svg,
-                    r#"<g class="arrow" tabindex="0" role="button" data-action="jump" data-to="{k}" aria-label="Delivery {k}: {label} from {from} to {to}. Jump to just after it."><title>{k}. {label}: {from} → {to}</title><line class="hit" x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}"/><line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" marker-end="url(#head)"/><text x="{mx}" y="{}" text-anchor="middle">{label}</text></g>"#,
-                    (y1 + y2) / 2 - 4 + my
+                    r#"<g class="arrow" tabindex="0" role="button" data-action="jump" data-to="{k}" aria-label="Delivery {k}: {label} from {from} to {to}. Jump to just after it."><title>{k}. {label}: {from} → {to}</title><line class="hit" x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}"/><line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" marker-end="url(#head)"/><text x="{}" y="{}" text-anchor="middle">{label}</text></g>"#,
+                    // Near the head: each delivery row has exactly one, so
+                    // labels of delivered messages never meet.
+                    (x1 + 3 * x2) / 4,
+                    y2 - 6
                 );
             }
             None => {
-                let y2 = y(now) + row / 2 + 4;
+                let y2 = y_pending(j);
+                j += 1;
                 let class = if a.dropped {
                     "arrow dropped"
                 } else {
@@ -338,8 +347,9 @@ fn diagram(app: &App) -> String {
                 };
                 let _ = write!(
                     svg,
-                    r#"<g class="{class}"><title>{label}: {from} → {to}, {state}</title><line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" marker-end="url(#head)"/><text x="{mx}" y="{}" text-anchor="middle">{label} ({state})</text></g>"#,
-                    (y1 + y2) / 2 - 4
+                    r#"<g class="{class}"><title>{label}: {from} → {to}, {state}</title><line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" marker-end="url(#head)"/><text x="{}" y="{}" text-anchor="middle">{label} ({state})</text></g>"#,
+                    (x1 + 3 * x2) / 4,
+                    y2 - 6
                 );
             }
         }
