@@ -414,6 +414,14 @@ impl Outcome {
     }
 }
 
+/// "1 drink left", "3 drinks left".
+fn drinks(left: i32) -> String {
+    match left {
+        1 => "1 drink left".to_string(),
+        n => format!("{n} drinks left"),
+    }
+}
+
 fn names(who: &str, ids: &[u8]) -> String {
     let names: Vec<String> = ids.iter().map(|p| format!("{who} {p}")).collect();
     match names.split_last() {
@@ -431,10 +439,7 @@ impl fmt::Display for Outcome {
                 served,
                 ..
             } => {
-                match drinks_left {
-                    1 => write!(f, "1 drink left; ")?,
-                    n => write!(f, "{n} drinks left; ")?,
-                }
+                write!(f, "{}; ", drinks(*drinks_left))?;
                 match served.as_slice() {
                     [] => write!(f, "nobody got a drink")?,
                     ids => write!(f, "{} got a drink", names("Person", ids))?,
@@ -460,10 +465,7 @@ impl fmt::Display for Outcome {
                 drinks_left,
                 unanswered,
             } => {
-                match drinks_left {
-                    1 => write!(f, "1 drink left; ")?,
-                    n => write!(f, "{n} drinks left; ")?,
-                }
+                write!(f, "{}; ", drinks(*drinks_left))?;
                 if unanswered.is_empty() {
                     write!(f, "every request was answered")?;
                 } else {

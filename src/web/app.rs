@@ -759,19 +759,8 @@ impl App {
         {
             return; // a terminated worker cannot be brought back by stepping
         }
-        let Some(entry) = self.history.pop() else {
-            return;
-        };
-        self.future.push(entry.step);
-        self.net = entry.before_net;
-        let to = entry.step.to.index();
-        self.slots[to].state = Some(entry.before_state);
-        self.request(
-            to,
-            ToActor::Restore {
-                state: entry.before_state,
-            },
-            Request::Restore,
-        );
+        if let Some(k) = self.history.len().checked_sub(1) {
+            self.rewind_to(k);
+        }
     }
 }
