@@ -73,8 +73,7 @@ impl System {
     pub fn name(&self, id: ActorId) -> String {
         if id == ActorId::SERVER {
             self.server_name.to_string()
-        } else if let Some((special, name)) = self.special.filter(|(s, _)| *s == id) {
-            debug_assert_eq!(special, id);
+        } else if let Some((_, name)) = self.special.filter(|(s, _)| *s == id) {
             name.to_string()
         } else {
             format!("{} {}", self.client_name, id.0)
