@@ -461,7 +461,13 @@ fn outcomes(app: &App) -> String {
             parts.join(" · ")
         );
     }
-    if !s.complete {
+    if !s.complete && s.outcomes.is_empty() {
+        let _ = write!(
+            html,
+            r#"<p class="incomplete">Incomplete: the search stopped at its limit of {} states before any run reached its end. Try fewer people, drinks or requests.</p>"#,
+            grouped(&s.max_states.to_string())
+        );
+    } else if !s.complete {
         let _ = write!(
             html,
             r#"<p class="incomplete">Incomplete: the search stopped at its limit of {} states, so other outcomes may exist. Every outcome listed is possible.</p>"#,
