@@ -7,6 +7,7 @@ pub mod bank;
 pub mod fridge;
 pub mod network;
 pub mod people;
+pub mod predict;
 pub mod scenario;
 pub mod schedule;
 pub mod system;
