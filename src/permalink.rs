@@ -22,6 +22,9 @@ pub struct Link {
     pub schedule: Schedule,
     /// The server was terminated after this many deliveries (key `t`).
     pub terminated_after: Option<usize>,
+    /// The candidates (indices into `Scenario::candidates`) the learner
+    /// predicted possible (key `p`, indices joined by `.`).
+    pub predicted: Option<std::collections::BTreeSet<usize>>,
 }
 
 /// Why a fragment was refused; the message is meant for the person who opened it.
@@ -58,6 +61,10 @@ impl Link {
         if let Some(t) = self.terminated_after {
             out.push_str(&format!("&t={t}"));
         }
+        if let Some(p) = &self.predicted {
+            let picks: Vec<String> = p.iter().map(usize::to_string).collect();
+            out.push_str(&format!("&p={}", picks.join(".")));
+        }
         let system = s.system();
         out.push_str("&s=");
         out.push_str(&self.schedule.display(system.server_letter));
@@ -77,6 +84,7 @@ impl Link {
         let (mut people, mut drinks, mut ask, mut sched) = (None, None, None, None);
         let (mut customers, mut balance, mut amount, mut requests) = (None, None, None, None);
         let mut terminated = None;
+        let mut predicted = None;
         for pair in fragment.split('&') {
             let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
             let slot = match key {
@@ -90,6 +98,7 @@ impl Link {
                 "amount" => &mut amount,
                 "requests" => &mut requests,
                 "t" => &mut terminated,
+                "p" => &mut predicted,
                 "s" => &mut sched,
                 _ => continue,
             };
@@ -167,10 +176,26 @@ impl Link {
             })?;
             system.deliver(&mut world, step);
         }
+        let candidates = scenario.candidates().len();
+        let predicted = match predicted {
+            None => None,
+            Some("") => Some(Default::default()),
+            Some(text) => Some(
+                text.split('.')
+                    .map(|i| i.parse::<usize>().ok().filter(|&i| i < candidates))
+                    .collect::<Option<_>>()
+                    .ok_or_else(|| {
+                        LinkError(format!(
+                            "the link's prediction p={text:?} names no candidate outcome"
+                        ))
+                    })?,
+            ),
+        };
         Ok(Link {
             scenario,
             schedule,
             terminated_after,
+            predicted,
         })
     }
 }

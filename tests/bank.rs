@@ -227,6 +227,7 @@ fn permalinks_of_every_scenario_round_trip() {
             scenario,
             schedule: Schedule::parse(text, scenario.system().server_letter).unwrap(),
             terminated_after: None,
+            predicted: None,
         };
         let fragment = link.to_fragment();
         assert_eq!(Link::parse(&fragment).unwrap(), link, "{fragment}");
@@ -236,6 +237,7 @@ fn permalinks_of_every_scenario_round_trip() {
             scenario: Scenario::default_for(Protocol::CheckThenWithdraw),
             schedule: Schedule::default(),
             terminated_after: None,
+            predicted: None,
         }
         .to_fragment(),
         "v=1&scenario=check-then-withdraw&customers=2&balance=100&amount=60&s="
@@ -308,6 +310,7 @@ fn after_the_poison_pill_requests_are_never_answered() {
         scenario: s,
         schedule,
         terminated_after: None,
+        predicted: None,
     };
     assert_eq!(
         link.to_fragment(),

@@ -19,6 +19,7 @@ fn links_round_trip() {
             scenario,
             schedule: Schedule::parse(schedule, 'F').unwrap(),
             terminated_after: None,
+            predicted: None,
         };
         let fragment = link.to_fragment();
         assert_eq!(Link::parse(&fragment).unwrap(), link, "{fragment}");
@@ -29,6 +30,7 @@ fn links_round_trip() {
             scenario: Scenario::default(),
             schedule: Schedule::parse("1F-F1", 'F').unwrap(),
             terminated_after: None,
+            predicted: None,
         }
         .to_fragment(),
         "v=1&scenario=look-before-take&people=3&drinks=2&s=1F-F1"

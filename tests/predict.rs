@@ -83,3 +83,33 @@ fn bank_shapes_read_as_balances() {
         ]
     );
 }
+
+#[test]
+fn predictions_ride_in_the_permalink() {
+    use racelab::permalink::Link;
+    let link = Link::parse("v=1&scenario=look-before-take&people=3&drinks=2&p=0.2&s=1F").unwrap();
+    assert_eq!(link.predicted, Some([0, 2].into()));
+    assert_eq!(
+        link.to_fragment(),
+        "v=1&scenario=look-before-take&people=3&drinks=2&p=0.2&s=1F"
+    );
+    assert_eq!(
+        Link::parse("v=1&scenario=look-before-take&p=&s=")
+            .unwrap()
+            .predicted,
+        Some(BTreeSet::new())
+    );
+    assert_eq!(
+        Link::parse("v=1&scenario=look-before-take&s=")
+            .unwrap()
+            .predicted,
+        None
+    );
+    for bad in ["p=3", "p=x", "p=0..1", "p=-1"] {
+        let err = Link::parse(&format!(
+            "v=1&scenario=look-before-take&people=3&drinks=2&{bad}&s="
+        ))
+        .unwrap_err();
+        assert!(err.0.contains("names no candidate outcome"), "{bad}: {err}");
+    }
+}

@@ -127,6 +127,10 @@ pub struct App {
     pub future: Vec<Step>,
     /// Abandoned branches, as whole schedules, oldest first.
     pub branches: Vec<Schedule>,
+    /// The candidate outcomes the learner predicted possible.
+    pub predicted: Option<std::collections::BTreeSet<usize>>,
+    /// The learner asked to see the answer.
+    pub revealed: bool,
 }
 
 impl App {
@@ -159,6 +163,8 @@ impl App {
                 start_sends: Vec::new(),
                 future: Vec::new(),
                 branches: Vec::new(),
+                predicted: None,
+                revealed: false,
             })
         })
     }
@@ -208,6 +214,31 @@ impl App {
             scenario: self.scenario,
             schedule: self.schedule(),
             terminated_after: self.terminated_after,
+            predicted: self.predicted.clone(),
+        }
+    }
+
+    /// Marks or unmarks candidate `i` as predicted possible.
+    pub fn toggle_prediction(&mut self, i: usize) {
+        if i >= self.scenario.candidates().len() {
+            return;
+        }
+        let picks = self.predicted.get_or_insert_with(Default::default);
+        if !picks.remove(&i) {
+            picks.insert(i);
+        }
+    }
+
+    /// Shows how the prediction fares, exploring first if need be.
+    pub fn reveal(&mut self) {
+        self.revealed = true;
+        self.predicted.get_or_insert_with(Default::default);
+        let explored = self
+            .explored
+            .iter()
+            .any(|e| !e.comparison && e.summary.complete);
+        if !explored && self.exploring.is_none() {
+            self.explore(true);
         }
     }
 
@@ -215,6 +246,9 @@ impl App {
     /// terminate the server where it says.
     pub fn load_link(&mut self, link: Link) {
         self.load(link.scenario, link.schedule);
+        if link.predicted.is_some() {
+            self.predicted = link.predicted;
+        }
         self.pending_terminate = link.terminated_after;
         self.continue_script();
     }
@@ -226,6 +260,8 @@ impl App {
             self.cancel_explore();
             self.explored.clear();
             self.fix_explored = None;
+            self.predicted = None;
+            self.revealed = false;
         }
         self.stop_workers();
         self.scenario = scenario;

@@ -273,6 +273,15 @@ fn on_click(shared: &Shared, target: Element) {
             }
         }
         "help" => open_help(),
+        "predict" => {
+            if let Some(i) = button
+                .get_attribute("data-index")
+                .and_then(|t| t.parse().ok())
+            {
+                app.toggle_prediction(i);
+            }
+        }
+        "reveal" => app.reveal(),
         "terminate" => app.terminate_server(),
         "explore" => app.explore(symmetry_checked()),
         "cancel-explore" => app.cancel_explore(),

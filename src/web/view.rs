@@ -358,6 +358,95 @@ fn diagram(app: &App) -> String {
     svg
 }
 
+/// The candidate outcomes to predict, then, once revealed, the grade.
+fn predict(app: &App) -> String {
+    let s = &app.scenario;
+    let candidates = s.candidates();
+    let picks = app.predicted.clone().unwrap_or_default();
+    let answer = app
+        .explored
+        .iter()
+        .rev()
+        .find(|e| !e.comparison && e.summary.complete && e.summary.scenario == *s);
+    let mut html = String::new();
+    match (app.revealed, answer) {
+        (true, Some(e)) => {
+            let possible: Vec<_> = e
+                .summary
+                .outcomes
+                .iter()
+                .map(|o| o.outcome.clone())
+                .collect();
+            let grade = s.grade(&picks, &possible);
+            let _ = write!(
+                html,
+                r#"<p class="grade">{}</p><ul class="predictions">"#,
+                if grade.all_right() {
+                    "Your prediction was right on every count.".to_string()
+                } else {
+                    format!(
+                        "You missed {} possible outcome{} and claimed {} that cannot happen.",
+                        grade.missed.len(),
+                        if grade.missed.len() == 1 { "" } else { "s" },
+                        grade.wrong.len()
+                    )
+                }
+            );
+            for shape in candidates {
+                let what = esc(&s.describe_shape(shape));
+                let (class, verdict, extra) = if grade.missed.contains(&shape) {
+                    let witness = possible
+                        .iter()
+                        .zip(&e.summary.outcomes)
+                        .find(|(o, _)| o.shape() == shape)
+                        .map(|(_, o)| o.witness.clone())
+                        .unwrap_or_default();
+                    (
+                        "missed",
+                        "Missed: this can happen.",
+                        format!(
+                            r#" <button type="button" data-action="witness" data-of="this" data-witness="{}" aria-label="Show how: {what}">Show how</button>"#,
+                            esc(&witness)
+                        ),
+                    )
+                } else if grade.wrong.contains(&shape) {
+                    (
+                        "wrong",
+                        "Wrongly claimed: this cannot happen.",
+                        String::new(),
+                    )
+                } else if grade.found.contains(&shape) {
+                    ("right", "Right: this can happen.", String::new())
+                } else {
+                    ("right", "Right: this cannot happen.", String::new())
+                };
+                let _ = write!(
+                    html,
+                    r#"<li class="{class}"><span>{what}</span> <strong>{verdict}</strong>{extra}</li>"#
+                );
+            }
+            html.push_str("</ul>");
+        }
+        _ => {
+            html.push_str(
+                r#"<fieldset><legend>Before you explore: which of these can happen?</legend>"#,
+            );
+            for (i, shape) in candidates.into_iter().enumerate() {
+                let checked = if picks.contains(&i) { " checked" } else { "" };
+                let _ = write!(
+                    html,
+                    r#"<label class="check"><input type="checkbox" data-action="predict" data-index="{i}"{checked}> {}</label>"#,
+                    esc(&s.describe_shape(shape))
+                );
+            }
+            html.push_str(
+                r#"<button type="button" data-action="reveal">Reveal</button></fieldset>"#,
+            );
+        }
+    }
+    html
+}
+
 fn branches(app: &App) -> String {
     if app.branches.is_empty() {
         return String::new();
@@ -559,6 +648,7 @@ pub fn render(app: &App) {
     set(&doc, "explore-progress", &explore_progress(app));
     set(&doc, "diagram", &diagram(app));
     set(&doc, "branches", &branches(app));
+    set(&doc, "predict", &predict(app));
     // One sentence per delivery for screen readers, once it is complete.
     if let Some(last) = app.history.last().filter(|e| e.handled.is_some()) {
         set(&doc, "announce", &esc(&last.narration));

@@ -107,3 +107,33 @@ test('screenshots at 1280 and 375 px wide', async () => {
     await page.close();
   }
 });
+
+test('predict, then reveal: a wrong prediction is graded and the missed outcome shown', async () => {
+  const page = await open(env);
+  await page.getByRole('checkbox', { name: '1 drink left, one person got a drink' }).check();
+  await page.getByRole('checkbox', { name: '2 drinks left, nobody got a drink' }).check();
+  assert.match(page.url(), /&p=1\.2&/);
+  await page.getByRole('button', { name: 'Reveal' }).click();
+  await page.locator('.grade').waitFor();
+  assert.equal(await page.locator('.grade').textContent(), 'You missed 1 possible outcome and claimed 1 that cannot happen.');
+  const items = await page.locator('.predictions li').allTextContents();
+  assert.deepEqual(items.map((t) => t.replace(/ Show how$/, '')), [
+    '0 drinks left, 2 people got a drink Missed: this can happen.',
+    '1 drink left, one person got a drink Right: this can happen.',
+    '2 drinks left, nobody got a drink Wrongly claimed: this cannot happen.',
+  ]);
+  await page.getByRole('button', { name: 'Show how: 0 drinks left, 2 people got a drink' }).click();
+  await settled(page);
+  assert.match(await page.getByRole('status').textContent(), /^Finished: 0 drinks left; Person \d and Person \d got a drink\. Politeness failed/);
+  await page.close();
+});
+
+test('predict, then reveal: a right prediction, kept in the permalink', async () => {
+  const page = await open(env, 'v=1&scenario=look-before-take&people=3&drinks=2&p=0.1&s=');
+  assert.equal(await page.getByRole('checkbox', { name: '0 drinks left, 2 people got a drink' }).isChecked(), true);
+  assert.equal(await page.getByRole('checkbox', { name: '2 drinks left, nobody got a drink' }).isChecked(), false);
+  await page.getByRole('button', { name: 'Reveal' }).click();
+  await page.locator('.grade').waitFor();
+  assert.equal(await page.locator('.grade').textContent(), 'Your prediction was right on every count.');
+  await page.close();
+});
