@@ -307,13 +307,9 @@ impl App {
     }
 
     fn kill_server(&mut self) {
-        let mut world = World {
-            states: self.slots.iter().filter_map(|s| s.state).collect(),
-            net: self.net.clone(),
-        };
-        if world.states.len() != self.slots.len() {
+        let Some(mut world) = self.world() else {
             return;
-        }
+        };
         self.dropped = self.system.terminate(&mut world, ActorId::SERVER);
         self.net = world.net;
         if let Some(server) = self.slots.first_mut() {
@@ -611,8 +607,9 @@ impl App {
             self.pending_terminate = None;
             self.kill_server();
         }
+        let Some(world) = self.world() else { return };
         if let Some(step) = self.script.pop_front() {
-            if let Err(reason) = self.system.check_step(&self.snapshot_world_net(), step) {
+            if let Err(reason) = self.system.check_step(&world, step) {
                 self.script.clear();
                 self.notice = Some(format!("The link could not be replayed: {reason}."));
                 return;
@@ -622,11 +619,14 @@ impl App {
         }
     }
 
-    fn snapshot_world_net(&self) -> crate::model::World {
-        crate::model::World {
-            states: self.slots.iter().filter_map(|s| s.state).collect(),
+    /// The world as the page knows it (every actor's last reported state
+    /// and the messages in flight); `None` until every worker has started.
+    pub fn world(&self) -> Option<World> {
+        let states: Vec<ActorState> = self.slots.iter().filter_map(|s| s.state).collect();
+        (!self.slots.is_empty() && states.len() == self.slots.len()).then(|| World {
+            states,
             net: self.net.clone(),
-        }
+        })
     }
 
     /// A person chose to deliver `step`.

@@ -190,11 +190,7 @@ fn status(app: &App) -> String {
             app.replay_total
         );
     }
-    if app.finished() {
-        let world = crate::model::World {
-            states: app.states().flatten().copied().collect(),
-            net: app.net.clone(),
-        };
+    if let Some(world) = app.world().filter(|_| app.finished()) {
         let outcome = app.scenario.outcome(&world);
         return format!("Finished: {}.", esc(&outcome.to_string()));
     }
