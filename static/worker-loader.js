@@ -1,9 +1,16 @@
-// Loads one of racelab's workers (?w=actor or ?w=explorer). The page adds
-// its build version (?v=...), and it is passed on to the worker's JS and
-// wasm, so a browser never mixes files from two deploys.
+// Starts one of racelab's workers (?w=actor or ?w=explorer) from the page's
+// own build: the page passes the hashed names of its JS and wasm (?js=,
+// ?wasm=), so a worker runs exactly the code of the page that spawned it,
+// and the browser loads one wasm file for page and workers alike.
 const params = new URL(import.meta.url).searchParams;
-const name = params.get('w') ?? '';
-if (!/^[a-z]+$/.test(name)) throw new Error(`no racelab worker called ${JSON.stringify(name)}`);
-const version = encodeURIComponent(params.get('v') ?? '');
-const { default: init } = await import(`./${name}.js?v=${version}`);
-await init({ module_or_path: new URL(`./${name}_bg.wasm?v=${version}`, import.meta.url) });
+const file = (key) => {
+  const name = params.get(key) ?? '';
+  if (!/^[A-Za-z0-9_.-]+$/.test(name) || name.startsWith('.')) {
+    throw new Error(`racelab's worker loader needs ?${key}=<a file next to it>, got ${JSON.stringify(name)}`);
+  }
+  return new URL(`./${name}`, import.meta.url);
+};
+const worker = params.get('w') ?? '';
+const racelab = await import(file('js'));
+await racelab.default({ module_or_path: file('wasm') });
+if (!racelab.startWorker(worker)) throw new Error(`racelab has no worker called ${JSON.stringify(worker)}`);

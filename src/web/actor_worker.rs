@@ -7,7 +7,7 @@ use std::cell::RefCell;
 use gloo_worker::{HandlerId, Registrable, Worker, WorkerScope};
 use wasm_bindgen::JsCast;
 
-use super::codec::JsCodec;
+use super::codec::WireCodec;
 use crate::wire::{ActorHost, FromActor, ToActor};
 
 /// The worker's name for static/worker-loader.js.
@@ -61,5 +61,5 @@ pub fn register() {
             global.close();
         }
     }));
-    ActorWorker::registrar().encoding::<JsCodec>().register();
+    ActorWorker::registrar().encoding::<WireCodec>().register();
 }

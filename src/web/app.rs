@@ -17,7 +17,7 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
 use super::actor_worker::ActorWorker;
-use super::codec::JsCodec;
+use super::codec::WireCodec;
 use super::explorer_worker::{self, ExplorerWorker};
 use crate::model::{
     ActorId, ActorState, Delivery, Handled, Msg, Network, Scenario, Schedule, Step, System, World,
@@ -345,7 +345,7 @@ impl App {
         let generation = self.explorer_generation;
         let me = self.me.clone();
         let bridge = ExplorerWorker::spawner()
-            .encoding::<JsCodec>()
+            .encoding::<WireCodec>()
             .with_loader(true)
             .callback(move |msg| {
                 if let Some(app) = me.upgrade() {
@@ -454,7 +454,7 @@ impl App {
         for (i, actor) in actors.into_iter().enumerate() {
             let me = self.me.clone();
             let bridge = ActorWorker::spawner()
-                .encoding::<JsCodec>()
+                .encoding::<WireCodec>()
                 .with_loader(true)
                 .callback(move |reply| {
                     if let Some(app) = me.upgrade() {

@@ -7,7 +7,7 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::MessageChannel;
 
-use super::codec::JsCodec;
+use super::codec::WireCodec;
 use crate::explore::{Options, Search};
 use crate::wire::{FromExplorer, Summary, ToExplorer};
 
@@ -137,5 +137,7 @@ pub fn register() {
     std::panic::set_hook(Box::new(|info| {
         web_sys::console::error_1(&info.to_string().into());
     }));
-    ExplorerWorker::registrar().encoding::<JsCodec>().register();
+    ExplorerWorker::registrar()
+        .encoding::<WireCodec>()
+        .register();
 }

@@ -19,21 +19,40 @@ use crate::permalink::Link;
 use app::{App, Shared};
 
 /// The URL that starts worker `name`, relative to the page (so any hosting
-/// path works), carrying this build's version: the hash in the name of the
-/// page's JS, which boot.js's tag records. Worker files have fixed names, so
-/// the version is what keeps a browser from mixing two deploys.
+/// path works). Workers run this very build: the loader imports the page's
+/// own JS and wasm, whose hashed names boot.js's tag records, so a worker
+/// never mixes files from two deploys, and the browser fetches and compiles
+/// one wasm for everything.
 pub fn worker_url(name: &str) -> String {
-    let version = web_sys::window()
-        .and_then(|w| w.document())
-        .and_then(|d| d.query_selector("script[data-racelab-js]").ok().flatten())
-        .and_then(|tag| tag.get_attribute("data-racelab-js"))
-        .and_then(|js| {
-            let stem = js.rsplit('/').next()?.strip_suffix(".js")?.to_string();
-            stem.rsplit_once('-').map(|(_, hash)| hash.to_string())
-        })
-        .filter(|v| v.chars().all(|c| c.is_ascii_alphanumeric()))
-        .unwrap_or_default();
-    format!("worker-loader.js?w={name}&v={version}")
+    let attr = |name: &str| {
+        web_sys::window()
+            .and_then(|w| w.document())
+            .and_then(|d| d.query_selector("script[data-racelab-js]").ok().flatten())
+            .and_then(|tag| tag.get_attribute(name))
+            .and_then(|url| url.rsplit('/').next().map(str::to_string))
+            .filter(|file| {
+                file.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
+            })
+            .unwrap_or_default()
+    };
+    format!(
+        "worker-loader.js?w={name}&js={}&wasm={}",
+        attr("data-racelab-js"),
+        attr("data-racelab-wasm")
+    )
+}
+
+/// Starts worker `name` in the worker this wasm was loaded into; called by
+/// static/worker-loader.js. Returns false for a name racelab does not have.
+#[wasm_bindgen::prelude::wasm_bindgen(js_name = startWorker)]
+pub fn start_worker(name: &str) -> bool {
+    match name {
+        actor_worker::NAME => actor_worker::register(),
+        explorer_worker::NAME => explorer_worker::register(),
+        _ => return false,
+    }
+    true
 }
 
 /// Shows an error in the page instead of leaving it blank or frozen without
@@ -329,10 +348,12 @@ fn nth_step(app: &App, n: usize) -> Option<Step> {
 
 /// The page's entry point.
 pub fn start() {
-    install_panic_hook();
+    // In a worker this same wasm is loaded to host an actor or the explorer
+    // (see [`start_worker`]): there is no page to start.
     let Some(window) = web_sys::window() else {
         return;
     };
+    install_panic_hook();
     let Some(doc) = window.document() else { return };
     let shared = App::new(Rc::new(|app: &App| {
         view::render(app);

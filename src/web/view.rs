@@ -141,7 +141,7 @@ fn history(app: &App) -> String {
         let _ = write!(
             html,
             r#"<p class="unanswered">Never answered, because the {} had taken the poison pill: "#,
-            server.to_lowercase()
+            server.to_ascii_lowercase()
         );
         said(&mut html, unanswered);
         html.push_str(".</p>");
@@ -150,7 +150,7 @@ fn history(app: &App) -> String {
         let _ = write!(
             html,
             r#"<p class="dropped-note">Terminated the {} after {t} deliver{}: its worker was killed at once. "#,
-            server.to_lowercase(),
+            server.to_ascii_lowercase(),
             if t == 1 { "y" } else { "ies" }
         );
         if app.dropped.is_empty() {
@@ -475,6 +475,25 @@ pub fn grouped(digits: &str) -> String {
     out
 }
 
+/// `x` with `decimals` digits after the point, rounded half away from zero.
+/// By hand, because `format!("{:.N}")` pulls float formatting into the wasm
+/// (about 5 KB of the bundle's budget).
+pub fn fixed(x: f64, decimals: u32) -> String {
+    let scale = 10u64.pow(decimals.min(9));
+    let scaled = (x.abs() * scale as f64).round();
+    if !scaled.is_finite() || scaled >= u64::MAX as f64 {
+        return "0".into();
+    }
+    let scaled = scaled as u64;
+    let sign = if x < 0.0 && scaled > 0 { "-" } else { "" };
+    let (whole, frac) = (scaled / scale, scaled % scale);
+    if decimals == 0 {
+        format!("{sign}{whole}")
+    } else {
+        format!("{sign}{whole}.{frac:0width$}", width = decimals as usize)
+    }
+}
+
 fn explore_progress(app: &App) -> String {
     match &app.exploring {
         Some(e) => {
@@ -491,8 +510,9 @@ fn explore_progress(app: &App) -> String {
                 "Exploring without symmetry reduction"
             };
             format!(
-                "{what}… {} states so far ({rate:.2} M states/s).",
-                grouped(&e.states.to_string())
+                "{what}… {} states so far ({} M states/s).",
+                grouped(&e.states.to_string()),
+                fixed(rate, 2)
             )
         }
         None => String::new(),
@@ -511,16 +531,16 @@ fn outcomes(app: &App) -> String {
     let n = s.outcomes.len();
     let _ = write!(
         html,
-        r#"<p class="summary" data-states="{}" data-elapsed-ms="{:.3}" data-symmetry="{}">{} complete schedules{} end in {n} possible outcome{}. Explored {} states and {} transitions in {:.0} ms{}.</p>"#,
+        r#"<p class="summary" data-states="{}" data-elapsed-ms="{}" data-symmetry="{}">{} complete schedules{} end in {n} possible outcome{}. Explored {} states and {} transitions in {} ms{}.</p>"#,
         s.states,
-        latest.elapsed_ms,
+        fixed(latest.elapsed_ms, 3),
         s.symmetry,
         grouped(&s.schedules),
         s.traces.as_deref().map_or(String::new(), |t| format!(" ({} genuinely different, that is, not just reordering deliveries to different receivers)", grouped(t))),
         if n == 1 { "" } else { "s" },
         grouped(&s.states.to_string()),
         grouped(&s.transitions.to_string()),
-        latest.elapsed_ms,
+        fixed(latest.elapsed_ms, 0),
         if s.symmetry {
             ", one state per group of interchangeable people"
         } else {
@@ -602,10 +622,10 @@ fn outcomes(app: &App) -> String {
 /// scenario's or its fix's.
 fn histogram(s: &crate::wire::Summary, which: &str) -> String {
     let mut html = String::new();
-    let total: f64 = s.schedules.parse().unwrap_or(0.0);
+    let total = s.schedules.parse::<u128>().unwrap_or(0) as f64;
     html.push_str(r#"<ol class="outcomes">"#);
     for o in &s.outcomes {
-        let count: f64 = o.schedules.parse().unwrap_or(0.0);
+        let count = o.schedules.parse::<u128>().unwrap_or(0) as f64;
         let share = if total > 0.0 { count / total } else { 0.0 };
         let what = esc(&o.outcome.to_string());
         let class = if o.outcome.is_unsafe() {
@@ -615,10 +635,11 @@ fn histogram(s: &crate::wire::Summary, which: &str) -> String {
         };
         let _ = write!(
             html,
-            r#"<li class="{class}"><span class="what">{what}</span><meter min="0" max="1" value="{share:.6}" aria-label="share of schedules">{:.1}%</meter><span class="count">{} ({:.1}%)</span><button type="button" data-action="witness" data-of="{which}" data-witness="{}" aria-label="Show a schedule that ends with: {what}">Show me</button></li>"#,
-            share * 100.0,
+            r#"<li class="{class}"><span class="what">{what}</span><meter min="0" max="1" value="{}" aria-label="share of schedules">{}%</meter><span class="count">{} ({}%)</span><button type="button" data-action="witness" data-of="{which}" data-witness="{}" aria-label="Show a schedule that ends with: {what}">Show me</button></li>"#,
+            fixed(share, 6),
+            fixed(share * 100.0, 1),
             grouped(&o.schedules),
-            share * 100.0,
+            fixed(share * 100.0, 1),
             esc(&o.witness),
         );
     }

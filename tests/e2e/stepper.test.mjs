@@ -32,12 +32,13 @@ test('the page starts under a strict CSP, served from a sub-path, with no inline
   await page.getByRole('button', { name: 'Explore every schedule' }).click();
   await page.locator('#outcomes .summary').waitFor();
   assert.deepEqual(page.errors, [], 'no CSP violation or page error');
-  // Workers are started from same-origin files carrying the build version.
+  // Workers are started from a same-origin file and run the page's own
+  // build: its hashed JS and wasm, so two deploys never mix.
   const urls = page.workers().map((w) => new URL(w.url()));
   assert.ok(urls.length >= 4);
   for (const u of urls) {
     assert.equal(u.origin, new URL(env.url).origin);
-    assert.match(u.pathname + u.search, /\/courses\/6\.102\/racelab\/worker-loader\.js\?w=(actor|explorer)&v=[0-9a-f]+$/);
+    assert.match(u.pathname + u.search, /\/courses\/6\.102\/racelab\/worker-loader\.js\?w=(actor|explorer)&js=racelab-[0-9a-f]+\.js&wasm=racelab-[0-9a-f]+_bg\.wasm$/);
   }
   await page.close();
 });
@@ -174,7 +175,7 @@ test('bad scenario input gets an inline message and the scenario keeps working',
 test('a worker that fails is reported, and Restart brings the run back', async () => {
   const page = await env.browser.newPage();
   let blocked = true;
-  await page.route(/actor_bg\.wasm/, (route) => (blocked ? route.abort() : route.continue()));
+  await page.route(/worker-loader\.js/, (route) => (blocked ? route.abort() : route.continue()));
   await page.goto(env.url + '#v=1&scenario=look-before-take&people=2&drinks=2&s=1F');
   await assert.doesNotReject(page.locator('#notice').filter({ hasText: /worker did not start/ }).waitFor({ timeout: 15000 }));
   blocked = false;

@@ -7,7 +7,7 @@
 use gloo_worker::Codec;
 use js_sys::{Function, Reflect};
 use racelab::model::{ActorId, Msg, Protocol, Scenario, Schedule};
-use racelab::web::codec::JsCodec;
+use racelab::web::codec::WireCodec;
 use racelab::wire::{ActorHost, FromActor, ToActor};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
@@ -20,11 +20,11 @@ fn over_the_wire<T: serde::Serialize + for<'de> serde::Deserialize<'de>>(value: 
     let clone: Function = Reflect::get(&global, &JsValue::from_str("structuredClone"))
         .expect("structuredClone exists")
         .unchecked_into();
-    let encoded = JsCodec::encode(value);
+    let encoded = WireCodec::encode(value);
     let copied = clone
         .call1(&JsValue::NULL, &encoded)
         .expect("structured clone");
-    JsCodec::decode(copied)
+    WireCodec::decode(copied)
 }
 
 #[wasm_bindgen_test]
