@@ -7,6 +7,8 @@
 //!   schedules and scenarios. Pure: no I/O, no clocks, no randomness.
 //! - [`wire`]: the page ↔ worker messages and [`wire::ActorHost`], what an
 //!   actor's worker does with them.
+//! - [`live`]: live runs' bookkeeping: seeded delays, per-channel FIFO, the
+//!   schedule as it happened, checked against the model, and the tally.
 //! - [`permalink`]: the URL fragment that holds a scenario and a schedule.
 //! - `web` (wasm32 only): the page, which is the network, and the gloo-worker
 //!   glue that hosts actors in real Web Workers.
@@ -14,6 +16,7 @@
 //! See ARCHITECTURE.md for the code map and the invariants.
 
 pub mod explore;
+pub mod live;
 pub mod model;
 pub mod permalink;
 pub mod wire;

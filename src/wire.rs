@@ -25,6 +25,9 @@ pub enum ToActor {
     Restore { state: ActorState },
     /// Answer at once; measures the bridge itself.
     Ping(u32),
+    /// Start over as the same actor, for the next live run: answered with
+    /// `Started`, as `Init` is.
+    Restart,
 }
 
 /// Actor worker → page: one per [`ToActor`], in order.
@@ -86,6 +89,14 @@ impl ActorHost {
             (ToActor::Stop, Some((_, actor, state))) => {
                 actor.handle(state, ActorId::SERVER, Msg::Stop, &mut Outbox::new());
                 FromActor::Stopped
+            }
+            (ToActor::Restart, Some((_, actor, state))) => {
+                let mut sent = Outbox::new();
+                *state = actor.start(&mut sent);
+                FromActor::Started {
+                    state: *state,
+                    sent,
+                }
             }
             (ToActor::Restore { state: saved }, Some((_, _, state))) => {
                 *state = saved;

@@ -1,0 +1,215 @@
+//! Live runs' bookkeeping against a simulated browser: workers that each
+//! handle their inbox in order but run at random relative speeds, replies
+//! that reach the page in a random interleaving, and delay timers that fire
+//! in any order. Whatever happens, the recorded schedule must be one the
+//! model accepts and must end in the workers' own states, and every outcome
+//! seen must be one the explorer says is possible.
+
+use std::collections::{BTreeSet, VecDeque};
+
+use racelab::explore::{explore, Options};
+use racelab::live::{Action, Rng, Run, Tally};
+use racelab::model::{ActorId, Msg, Outcome, Protocol, Scenario};
+use racelab::wire::{ActorHost, FromActor, ToActor};
+
+/// Runs one live run of `scenario` against simulated workers whose timing is
+/// drawn from `chaos`; returns the checked outcome and the run.
+fn simulate(
+    scenario: &Scenario,
+    jitter: u32,
+    seed: u64,
+    index: u32,
+    chaos: &mut Rng,
+) -> (Outcome, Run) {
+    let system = scenario.system();
+    let n = system.actors.len();
+    let mut hosts: Vec<ActorHost> = (0..n).map(|_| ActorHost::default()).collect();
+    for (i, actor) in system.actors.iter().enumerate() {
+        hosts[i].receive(ToActor::Init {
+            id: ActorId(i as u8),
+            actor: *actor,
+        });
+    }
+    let mut run = Run::new(n, jitter, seed, index);
+    // What each worker has been posted and not handled, and what it has
+    // answered that the page has not read yet.
+    let mut inbox: Vec<VecDeque<ToActor>> = vec![VecDeque::new(); n];
+    let mut outbox: Vec<VecDeque<FromActor>> = vec![VecDeque::new(); n];
+    let mut timers: Vec<(ActorId, ActorId)> = Vec::new();
+    for q in inbox.iter_mut() {
+        q.push_back(ToActor::Restart);
+    }
+    let mut actions = Vec::new();
+    let mut steps = 0;
+    while !run.is_over() {
+        steps += 1;
+        assert!(steps < 100_000, "the run never ended");
+        let ready: Vec<usize> = (0..n).filter(|&i| !inbox[i].is_empty()).collect();
+        let replies: Vec<usize> = (0..n).filter(|&i| !outbox[i].is_empty()).collect();
+        let choices = ready.len() + replies.len() + timers.len();
+        assert!(choices > 0, "stuck: nothing to do but the run is not over");
+        let pick = chaos.up_to(choices as u32 - 1) as usize;
+        actions.clear();
+        if pick < ready.len() {
+            let i = ready[pick];
+            let request = inbox[i].pop_front().unwrap();
+            outbox[i].push_back(hosts[i].receive(request));
+        } else if pick < ready.len() + replies.len() {
+            let i = replies[pick - ready.len()];
+            let id = ActorId(i as u8);
+            match outbox[i].pop_front().unwrap() {
+                FromActor::Started { state, sent } => {
+                    run.started(id, state, &sent, &mut actions).unwrap()
+                }
+                FromActor::Handled { state, sent, .. } => {
+                    run.handled(id, state, &sent, &mut actions).unwrap()
+                }
+                other => panic!("unexpected reply {other:?}"),
+            }
+        } else {
+            let (from, to) = timers.swap_remove(pick - ready.len() - replies.len());
+            run.release(from, to, &mut actions);
+        }
+        for action in actions.drain(..) {
+            match action {
+                Action::Post { from, to, msg } => {
+                    inbox[to.index()].push_back(ToActor::Deliver { from, msg })
+                }
+                Action::Wait { from, to, ms } => {
+                    assert!(ms <= jitter, "a delay of {ms} ms with jitter {jitter}");
+                    timers.push((from, to));
+                }
+            }
+        }
+    }
+    assert_eq!(run.in_flight(), 0);
+    let (outcome, schedule) = run
+        .finish(scenario)
+        .expect("the model agrees with the workers");
+    assert_eq!(schedule, run.schedule());
+    (outcome, run)
+}
+
+fn possible(scenario: &Scenario) -> BTreeSet<Outcome> {
+    let report = explore(scenario, &Options::default());
+    assert!(report.complete);
+    report.outcomes.iter().map(|o| o.outcome.clone()).collect()
+}
+
+#[test]
+fn every_live_run_is_a_schedule_the_model_accepts() {
+    let scenarios = [
+        Scenario::default(),
+        Scenario::new(Protocol::Thirsty, 3, 4, 2).unwrap(),
+        Scenario::new(Protocol::TakeIf, 4, 2, 1).unwrap(),
+        Scenario::bank(Protocol::CheckThenWithdraw, 3, 100, 60).unwrap(),
+        Scenario::poison_pill(2, 3, 2).unwrap(),
+    ];
+    let mut chaos = Rng::new(2024);
+    for scenario in &scenarios {
+        let possible = possible(scenario);
+        for (i, jitter) in [0, 1, 5, 50].into_iter().enumerate() {
+            for index in 0..40 {
+                let (outcome, _) =
+                    simulate(scenario, jitter, 9, index + 100 * i as u32, &mut chaos);
+                assert!(
+                    possible.contains(&outcome),
+                    "{}: impossible outcome {outcome}",
+                    scenario.describe()
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn random_timing_finds_every_outcome_of_look_before_take() {
+    // 3 polite people, 2 drinks: the explorer's six outcomes, including the
+    // empty fridge, all turn up when timing is random enough.
+    let scenario = Scenario::default();
+    let possible = possible(&scenario);
+    let mut chaos = Rng::new(1);
+    let mut tally = Tally::default();
+    for index in 0..3000 {
+        let (outcome, run) = simulate(&scenario, 3, 1, index, &mut chaos);
+        tally.record(outcome, run.schedule());
+    }
+    let seen: BTreeSet<Outcome> = tally.outcomes.keys().cloned().collect();
+    assert_eq!(seen, possible);
+    assert_eq!(tally.runs(), 3000);
+    assert_eq!(
+        tally.outcomes.values().map(|(count, _)| count).sum::<u32>(),
+        3000
+    );
+    // Each outcome's first run replays to that outcome in the model.
+    for (outcome, &(_, first)) in &tally.outcomes {
+        let schedule = tally.schedule(first).unwrap();
+        let (world, _) = scenario.system().replay(&schedule).unwrap();
+        assert_eq!(&scenario.outcome(&world), outcome);
+    }
+    assert!(tally.schedule(3000).is_none());
+}
+
+#[test]
+fn delays_never_reorder_a_channel() {
+    // A pipelining person sends several requests down one channel; with
+    // delays drawn per message and timers firing in any order, the fridge
+    // must still get them in order, or the model and the workers disagree.
+    let scenario = Scenario::poison_pill(1, 5, 4).unwrap();
+    let mut chaos = Rng::new(5);
+    for index in 0..200 {
+        simulate(&scenario, 50, 77, index, &mut chaos);
+    }
+}
+
+#[test]
+fn delays_are_drawn_from_the_seed() {
+    let delays = |seed: u64, index: u32| {
+        let scenario = Scenario::default();
+        let system = scenario.system();
+        let mut run = Run::new(system.actors.len(), 20, seed, index);
+        let world = system.init();
+        let mut actions = Vec::new();
+        for (i, state) in world.states.iter().enumerate() {
+            let sent = if i == 0 {
+                vec![]
+            } else {
+                vec![(ActorId::SERVER, Msg::Drink(0))]
+            };
+            run.started(ActorId(i as u8), *state, &sent, &mut actions)
+                .unwrap();
+        }
+        actions
+    };
+    assert_eq!(delays(3, 7), delays(3, 7));
+    assert_ne!(delays(3, 7), delays(3, 8));
+    assert_ne!(delays(3, 7), delays(4, 7));
+}
+
+#[test]
+fn a_reply_nobody_asked_for_is_an_error_not_a_panic() {
+    let scenario = Scenario::default();
+    let system = scenario.system();
+    let mut run = Run::new(system.actors.len(), 0, 1, 0);
+    let state = system.init().states[0];
+    let mut actions = Vec::new();
+    assert!(run
+        .handled(ActorId(0), state, &vec![], &mut actions)
+        .is_err());
+    assert!(run
+        .started(ActorId(9), state, &vec![], &mut actions)
+        .is_err());
+    run.started(ActorId(0), state, &vec![], &mut actions)
+        .unwrap();
+    assert!(run
+        .started(ActorId(0), state, &vec![], &mut actions)
+        .is_err());
+    assert!(run
+        .started(
+            ActorId(1),
+            state,
+            &vec![(ActorId(7), Msg::Drink(0))],
+            &mut actions
+        )
+        .is_err());
+}
