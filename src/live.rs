@@ -40,7 +40,7 @@ impl Rng {
 
     /// Uniform in `0..=max`.
     pub fn up_to(&mut self, max: u32) -> u32 {
-        ((self.next_u64() >> 32) * (u64::from(max) + 1) >> 32) as u32
+        (((self.next_u64() >> 32) * (u64::from(max) + 1)) >> 32) as u32
     }
 }
 
@@ -81,7 +81,7 @@ impl Run {
     /// Run number `index` of a batch seeded with `seed`: each run draws its
     /// delays from its own stream, so any run's delays can be drawn again.
     pub fn new(actors: usize, jitter_ms: u32, seed: u64, index: u32) -> Run {
-        let mut mix = Rng::new(seed ^ (u64::from(index) << 32 | u64::from(index)));
+        let mut mix = Rng::new(seed ^ ((u64::from(index) << 32) | u64::from(index)));
         Run {
             actors,
             jitter_ms: jitter_ms.min(MAX_JITTER_MS),

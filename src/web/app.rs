@@ -85,9 +85,9 @@ pub struct Entry {
 }
 
 pub struct App {
-    me: Weak<RefCell<App>>,
+    pub(super) me: Weak<RefCell<App>>,
     /// Called after every change, to redraw.
-    on_change: Rc<dyn Fn(&App)>,
+    pub(super) on_change: Rc<dyn Fn(&App)>,
     pub scenario: Scenario,
     pub system: System,
     /// Bumped whenever the workers are replaced; replies from older
@@ -131,6 +131,11 @@ pub struct App {
     pub predicted: Option<std::collections::BTreeSet<usize>>,
     /// The learner asked to see the answer.
     pub revealed: bool,
+    /// The last batch of live runs of the current scenario (see `live.rs`).
+    pub live: Option<super::live::LiveBatch>,
+    /// Bumped whenever a batch's workers are stopped; their late replies
+    /// are ignored.
+    pub(super) live_generation: u32,
 }
 
 impl App {
@@ -165,6 +170,8 @@ impl App {
                 branches: Vec::new(),
                 predicted: None,
                 revealed: false,
+                live: None,
+                live_generation: 0,
             })
         })
     }
@@ -183,6 +190,7 @@ impl App {
     pub fn live_workers(&self) -> usize {
         self.slots.iter().filter(|s| s.bridge.is_some()).count()
             + usize::from(self.explorer.is_some())
+            + self.live.as_ref().map_or(0, |b| b.workers())
     }
 
     pub fn states(&self) -> impl Iterator<Item = Option<&ActorState>> {
@@ -262,6 +270,8 @@ impl App {
             self.fix_explored = None;
             self.predicted = None;
             self.revealed = false;
+            self.cancel_live();
+            self.live = None;
         }
         self.stop_workers();
         self.scenario = scenario;

@@ -5,6 +5,7 @@ pub mod actor_worker;
 pub mod app;
 pub mod codec;
 pub mod explorer_worker;
+pub mod live;
 pub mod view;
 
 use std::rc::Rc;
@@ -221,6 +222,41 @@ fn read_form(doc: &Document) -> Option<Scenario> {
     built.ok()
 }
 
+/// Shows (or clears) the message under a form.
+fn field_error(doc: &Document, id: &str, message: Option<&str>) {
+    if let Some(el) = doc.get_element_by_id(id) {
+        el.set_text_content(message);
+    }
+}
+
+/// Reads the live-run form: runs, the largest delay and the seed. A bad
+/// field gets a message; nothing starts.
+fn read_live_form(doc: &Document) -> Option<(u32, u32, u64)> {
+    use crate::live::{MAX_JITTER_MS, MAX_RUNS};
+    let runs = parse_in_range("Runs", &input_value(doc, "live-runs"), (1, MAX_RUNS.into()));
+    let jitter = parse_in_range(
+        "The delay",
+        &input_value(doc, "jitter"),
+        (0, MAX_JITTER_MS.into()),
+    );
+    let seed = parse_in_range("Seed", &input_value(doc, "seed"), (0, 1 << 53));
+    match (runs, jitter, seed) {
+        (Ok(runs), Ok(jitter), Ok(seed)) => {
+            field_error(doc, "live-error", None);
+            Some((runs as u32, jitter as u32, seed as u64))
+        }
+        (runs, jitter, seed) => {
+            let errors: Vec<String> = [runs.err(), jitter.err(), seed.err()]
+                .into_iter()
+                .flatten()
+                .map(|e| e.message)
+                .collect();
+            field_error(doc, "live-error", Some(&format!("{}.", errors.join(". "))));
+            None
+        }
+    }
+}
+
 fn location_hash() -> String {
     web_sys::window()
         .and_then(|w| w.location().hash().ok())
@@ -315,6 +351,15 @@ fn on_click(shared: &Shared, target: Element) {
                 &button.get_attribute("data-witness").unwrap_or_default(),
             )
         }
+        "cancel-live" => app.cancel_live(),
+        "live-load" => {
+            if let Some(run) = button
+                .get_attribute("data-run")
+                .and_then(|t| t.parse().ok())
+            {
+                app.load_live_run(run);
+            }
+        }
         "reset" => app.reset(),
         "restart" => app.restart(),
         _ => {}
@@ -381,6 +426,48 @@ pub fn start() {
                     app.notice = None;
                     app.load(scenario, Schedule::default());
                 });
+            }
+        });
+    }
+    if let Some(form) = doc.get_element_by_id("live") {
+        let shared = shared.clone();
+        let d = doc.clone();
+        listen(&form, "submit", move |event| {
+            event.prevent_default();
+            if let Some((runs, jitter, seed)) = read_live_form(&d) {
+                App::update(&shared, |app| app.start_live(runs, jitter, seed));
+            }
+        });
+    }
+    if let Some(form) = doc.get_element_by_id("live-load") {
+        let shared = shared.clone();
+        let d = doc.clone();
+        listen(&form, "submit", move |event| {
+            event.prevent_default();
+            let max = shared.borrow().live.as_ref().map_or(0, |b| b.done());
+            match parse_in_range(
+                "Live run number",
+                &input_value(&d, "live-run"),
+                (1, max.max(1).into()),
+            ) {
+                Ok(n) if max > 0 => {
+                    field_error(&d, "live-error", None);
+                    App::update(&shared, |app| app.load_live_run(n as u32 - 1));
+                }
+                Ok(_) => field_error(
+                    &d,
+                    "live-error",
+                    Some("There are no live runs to load yet: run some first."),
+                ),
+                Err(e) => field_error(&d, "live-error", Some(&format!("{}.", e.message))),
+            }
+        });
+    }
+    if let Some(slider) = doc.get_element_by_id("jitter") {
+        let d = doc.clone();
+        listen(&slider, "input", move |_| {
+            if let Some(out) = d.get_element_by_id("jitter-ms") {
+                out.set_text_content(Some(&input_value(&d, "jitter")));
             }
         });
     }

@@ -647,6 +647,118 @@ fn histogram(s: &crate::wire::Summary, which: &str) -> String {
     html
 }
 
+/// The live runs' status line: progress, then the figures.
+fn live_status(app: &App) -> String {
+    use super::live::LiveState;
+    let Some(b) = &app.live else {
+        return String::new();
+    };
+    let done = b.done();
+    let rate = fixed(b.rate(), 0);
+    let secs = fixed(b.elapsed_ms / 1000.0, 1);
+    let delay = if b.jitter_ms == 0 {
+        "no added delay".to_string()
+    } else {
+        format!("random delays up to {} ms, seed {}", b.jitter_ms, b.seed)
+    };
+    match &b.state {
+        LiveState::Running => format!(
+            "Running live: {} of {} runs done ({delay})…",
+            grouped(&done.to_string()),
+            grouped(&b.total.to_string())
+        ),
+        LiveState::Finished => format!(
+            "{} live runs in {secs} s ({rate} runs/s, {delay}).",
+            grouped(&done.to_string())
+        ),
+        LiveState::Cancelled => format!(
+            "Cancelled after {} of {} live runs ({delay}).",
+            grouped(&done.to_string()),
+            grouped(&b.total.to_string())
+        ),
+        LiveState::Failed(why) => format!(
+            "{} Completed runs: {}.",
+            esc(why),
+            grouped(&done.to_string())
+        ),
+    }
+}
+
+/// What live runs observed beside what the explorer says is possible: one
+/// row per outcome, possible outcomes never observed marked in words, each
+/// observed outcome with a button loading its first run into the stepper.
+fn live_results(app: &App) -> String {
+    use std::collections::BTreeSet;
+    let Some(b) = &app.live else {
+        return String::new();
+    };
+    if b.done() == 0 {
+        return String::new();
+    }
+    let explored = app
+        .explored
+        .iter()
+        .rev()
+        .find(|e| !e.comparison && e.summary.scenario == b.scenario && e.summary.complete);
+    let possible: BTreeSet<&crate::model::Outcome> = explored
+        .map(|e| e.summary.outcomes.iter().map(|o| &o.outcome).collect())
+        .unwrap_or_default();
+    let mut rows: BTreeSet<&crate::model::Outcome> = b.tally.outcomes.keys().collect();
+    rows.extend(possible.iter().copied());
+    let total = f64::from(b.done());
+    let mut html = String::from(
+        r#"<div class="live-scroll"><table class="live"><caption>Observed in live runs, beside what is possible</caption><thead><tr><th scope="col">Outcome</th><th scope="col">Possible?</th><th scope="col">Observed</th><th scope="col"><span class="visually-hidden">Load</span></th></tr></thead><tbody>"#,
+    );
+    let mut never = 0;
+    for outcome in rows {
+        let what = esc(&outcome.to_string());
+        let seen = b.tally.outcomes.get(outcome);
+        let possible_cell = if explored.is_none() {
+            "not explored yet"
+        } else if possible.contains(outcome) {
+            "possible"
+        } else {
+            "not possible: a bug"
+        };
+        let (observed, button) = match seen {
+            Some(&(count, first)) => (
+                format!(
+                    "{} ({}%)",
+                    grouped(&count.to_string()),
+                    fixed(f64::from(count) * 100.0 / total, 1)
+                ),
+                format!(
+                    r#"<button type="button" data-action="live-load" data-run="{first}" aria-label="Load run {n}, which ended with: {what}">Load run {n}</button>"#,
+                    n = first + 1
+                ),
+            ),
+            None => {
+                never += 1;
+                ("never observed".to_string(), String::new())
+            }
+        };
+        let class = match (seen.is_some(), outcome.is_unsafe()) {
+            (false, _) => "never",
+            (true, true) => "unsafe",
+            (true, false) => "seen",
+        };
+        let _ = write!(
+            html,
+            r#"<tr class="{class}"><th scope="row">{what}</th><td>{possible_cell}</td><td>{observed}</td><td>{button}</td></tr>"#
+        );
+    }
+    html.push_str("</tbody></table></div>");
+    if never > 0 {
+        let _ = write!(
+            html,
+            r#"<p class="never-note">{never} possible outcome{} never happened in {} live runs: a race can be possible and still rare, which is why testing alone misses it. The explorer's “Show me” finds one.</p>"#,
+            if never == 1 { "" } else { "s" },
+            grouped(&b.done().to_string())
+        );
+    }
+    html
+}
+
 /// Redraws every region from `app`. Keeps keyboard focus sensible: if focus
 /// was on a button that the redraw replaced, it moves to the first Deliver
 /// button, or to the status when there is none.
@@ -671,6 +783,51 @@ pub fn render(app: &App) {
         set(&doc, "announce", &esc(&last.narration));
     }
     set(&doc, "outcomes", &outcomes(app));
+    set(&doc, "live-status", &live_status(app));
+    set(&doc, "live-results", &live_results(app));
+    let live_running = app.live.as_ref().is_some_and(|b| b.running());
+    for (id, hide) in [("run-live", live_running), ("cancel-live", !live_running)] {
+        if let Some(button) = doc.get_element_by_id(id) {
+            let _ = if hide {
+                button.set_attribute("hidden", "")
+            } else {
+                button.remove_attribute("hidden")
+            };
+        }
+    }
+    if let Some(bar) = doc.get_element_by_id("live-progress") {
+        match &app.live {
+            Some(b) => {
+                let _ = bar.set_attribute("max", &b.total.to_string());
+                let _ = bar.set_attribute("value", &b.done().to_string());
+                let _ = bar.remove_attribute("hidden");
+            }
+            None => {
+                let _ = bar.set_attribute("hidden", "");
+            }
+        }
+    }
+    if let Some(root) = doc.get_element_by_id("app") {
+        let runs = app.live.as_ref().map_or(0, |b| b.done());
+        let state = match app.live.as_ref().map(|b| &b.state) {
+            None => "none",
+            Some(super::live::LiveState::Running) => "running",
+            Some(super::live::LiveState::Finished) => "finished",
+            Some(super::live::LiveState::Cancelled) => "cancelled",
+            Some(super::live::LiveState::Failed(_)) => "failed",
+        };
+        let _ = root.set_attribute("data-live-runs", &runs.to_string());
+        let peak = app.live.as_ref().map_or(0, |b| b.peak_in_flight);
+        let _ = root.set_attribute("data-live-peak-in-flight", &peak.to_string());
+        // The wasm heap's size, for the memory check of long live batches.
+        let memory = wasm_bindgen::memory()
+            .unchecked_into::<js_sys::WebAssembly::Memory>()
+            .buffer()
+            .unchecked_into::<js_sys::ArrayBuffer>()
+            .byte_length();
+        let _ = root.set_attribute("data-wasm-memory", &memory.to_string());
+        let _ = root.set_attribute("data-live", state);
+    }
     let exploring = app.exploring.is_some();
     for (id, hide) in [("explore", exploring), ("cancel-explore", !exploring)] {
         if let Some(button) = doc.get_element_by_id(id) {
