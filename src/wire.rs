@@ -185,3 +185,35 @@ impl Summary {
         }
     }
 }
+
+/// Up to this many bytes travel as one JavaScript number.
+pub const NUMBER_BYTES: usize = 6;
+
+/// Up to [`NUMBER_BYTES`] bytes as one integer below 2^49 (exact in an
+/// `f64`): a marker bit, then the bytes, first byte highest.
+pub fn bytes_to_number(bytes: &[u8]) -> Option<f64> {
+    (bytes.len() <= NUMBER_BYTES)
+        .then(|| bytes.iter().fold(1u64, |n, &b| (n << 8) | u64::from(b)) as f64)
+}
+
+/// The inverse of [`bytes_to_number`]; `None` for any other number.
+pub fn number_to_bytes(x: f64) -> Option<Vec<u8>> {
+    let limit = (1u64 << (8 * NUMBER_BYTES + 1)) as f64;
+    if !(x >= 1.0 && x < limit && x.fract() == 0.0) {
+        return None;
+    }
+    let n = x as u64;
+    let len = (63 - n.leading_zeros() as usize) / 8;
+    (n >> (8 * len) == 1).then(|| (0..len).rev().map(|i| (n >> (8 * i)) as u8).collect())
+}
+
+/// Bytes as a string of the characters with those code points (U+0000 to
+/// U+00FF).
+pub fn bytes_to_text(bytes: &[u8]) -> String {
+    bytes.iter().map(|&b| char::from(b)).collect()
+}
+
+/// The inverse of [`bytes_to_text`]; `None` if a character is above U+00FF.
+pub fn text_to_bytes(text: &str) -> Option<Vec<u8>> {
+    text.chars().map(|c| u8::try_from(c).ok()).collect()
+}

@@ -67,6 +67,9 @@ enum Request {
 struct Slot {
     bridge: Option<WorkerBridge<ActorWorker>>,
     state: Option<ActorState>,
+    /// The worker has started and confirmed the initial state the page
+    /// took from the model.
+    confirmed: bool,
     /// Requests sent and not yet answered, oldest first, with their serials.
     awaiting: VecDeque<(u64, Request)>,
 }
@@ -201,11 +204,18 @@ impl App {
         !self.slots.is_empty() && self.slots.iter().all(|s| s.state.is_some())
     }
 
-    /// Waiting for a worker, or replaying a link: no new delivery yet.
+    /// Waiting for a worker's answer, or replaying a link: no new delivery
+    /// yet. A worker still starting does not count: the page knows its
+    /// initial state from the model, and a delivery waits in the worker's
+    /// queue until it is up, so the page is usable before its workers are.
     pub fn busy(&self) -> bool {
-        !self.started()
-            || !self.script.is_empty()
-            || self.slots.iter().any(|s| !s.awaiting.is_empty())
+        !self.started() || !self.script.is_empty() || self.awaiting_answer()
+    }
+
+    fn awaiting_answer(&self) -> bool {
+        self.slots
+            .iter()
+            .any(|s| s.awaiting.iter().any(|(_, r)| !matches!(r, Request::Init)))
     }
 
     /// The run has finished: everything started, nothing in flight or pending.
@@ -461,6 +471,11 @@ impl App {
     fn spawn_workers(&mut self) {
         let generation = self.generation;
         let actors = self.system.actors.clone();
+        // The initial world is the model's; each worker confirms its part
+        // when it has started.
+        let world = self.system.init();
+        self.net = world.net;
+        self.start_sends = self.net.in_flight().collect();
         for (i, actor) in actors.into_iter().enumerate() {
             let me = self.me.clone();
             let bridge = ActorWorker::spawner()
@@ -474,7 +489,8 @@ impl App {
                 .spawn(&super::worker_url(super::actor_worker::NAME));
             self.slots.push(Slot {
                 bridge: Some(bridge),
-                state: None,
+                state: world.states.get(i).copied(),
+                confirmed: false,
                 awaiting: VecDeque::new(),
             });
             self.request(
@@ -519,7 +535,7 @@ impl App {
             if stuck {
                 App::update(&app, |app| {
                     let name = app.system.name(ActorId(i as u8));
-                    let what = if app.slots[i].state.is_none() {
+                    let what = if !app.slots[i].confirmed {
                         "start"
                     } else {
                         "answer"
@@ -557,12 +573,16 @@ impl App {
         let from = ActorId(i as u8);
         match (what, reply) {
             (Request::Init, FromActor::Started { state, sent }) => {
-                self.slots[i].state = Some(state);
-                for (to, msg) in sent {
-                    self.net.post(from, to, msg);
-                    self.start_sends.push((Step { from, to }, msg));
+                let mut expected = Vec::new();
+                let expected_state = self.system.actors[i].start(&mut expected);
+                if state != expected_state || sent != expected {
+                    let name = self.system.name(from);
+                    return self.fail(format!(
+                        "{name}'s worker started differently from the model; \
+                         the page and the worker may be from different versions."
+                    ));
                 }
-                self.start_sends.sort_by_key(|&(step, _)| step);
+                self.slots[i].confirmed = true;
             }
             (
                 Request::Deliver(step, msg),
@@ -607,10 +627,7 @@ impl App {
 
     /// Replays the next permalink step once everything is quiet.
     fn continue_script(&mut self) {
-        if self.failure.is_some()
-            || !self.started()
-            || self.slots.iter().any(|s| !s.awaiting.is_empty())
-        {
+        if self.failure.is_some() || !self.started() || self.awaiting_answer() {
             return;
         }
         if self.pending_terminate == Some(self.history.len()) {

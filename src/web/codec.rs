@@ -1,13 +1,17 @@
-//! How wire values cross `postMessage`: as compact bytes (postcard) in one
-//! `Uint8Array`. One copy into JavaScript per message, instead of one call
-//! across the wasm boundary per field as building a JavaScript object takes;
-//! and far less code in the wasm that page and workers share, which keeps
-//! the bundle inside its size budget.
+//! How wire values cross `postMessage`: postcard's compact bytes, carried
+//! as one JavaScript number when there are at most 6 of them (a look, a
+//! ping), otherwise as a short string with one character per byte. Both
+//! cross the wasm boundary and the structured clone without allocating
+//! outside the JS heap; a `Uint8Array` allocates a buffer at every hop and
+//! measured about 35% slower in a burst (benches/throughput.mjs). Building a
+//! JavaScript object field by field (serde-wasm-bindgen) costs one call
+//! across the boundary per field, and far more code in the wasm.
 
 use gloo_worker::Codec;
-use js_sys::Uint8Array;
 use serde::{Deserialize, Serialize};
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
+
+use crate::wire::{bytes_to_number, bytes_to_text, number_to_bytes, text_to_bytes};
 
 /// The codec of every racelab worker; page and worker must use the same.
 pub struct WireCodec;
@@ -16,7 +20,10 @@ impl Codec for WireCodec {
     fn encode<I: Serialize>(input: I) -> JsValue {
         // Our wire types are plain data: encoding into a Vec cannot fail.
         match postcard::to_allocvec(&input) {
-            Ok(bytes) => Uint8Array::from(&bytes[..]).into(),
+            Ok(bytes) => match bytes_to_number(&bytes) {
+                Some(n) => JsValue::from_f64(n),
+                None => JsValue::from_str(&bytes_to_text(&bytes)),
+            },
             Err(_) => JsValue::UNDEFINED,
         }
     }
@@ -26,10 +33,11 @@ impl Codec for WireCodec {
         // means the page and a worker run different builds (or something
         // else posted to the worker); the page's panic hook turns this into
         // a message asking for a reload.
-        let decoded = input
-            .dyn_into::<Uint8Array>()
-            .ok()
-            .and_then(|bytes| postcard::from_bytes(&bytes.to_vec()).ok());
+        let bytes = match input.as_f64() {
+            Some(n) => number_to_bytes(n),
+            None => input.as_string().and_then(|text| text_to_bytes(&text)),
+        };
+        let decoded = bytes.and_then(|bytes| postcard::from_bytes(&bytes).ok());
         match decoded {
             Some(value) => value,
             None => panic!(

@@ -3,6 +3,7 @@
 
 pub mod actor_worker;
 pub mod app;
+pub mod bench;
 pub mod codec;
 pub mod explorer_worker;
 pub mod live;

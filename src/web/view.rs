@@ -759,6 +759,11 @@ fn live_results(app: &App) -> String {
     html
 }
 
+thread_local! {
+    /// The page has been interactive (marked once).
+    static INTERACTIVE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
 /// Redraws every region from `app`. Keeps keyboard focus sensible: if focus
 /// was on a button that the redraw replaced, it moves to the first Deliver
 /// button, or to the status when there is none.
@@ -878,6 +883,13 @@ pub fn render(app: &App) {
             } else {
                 button.set_attribute("disabled", "")
             };
+        }
+    }
+    if !app.busy() && !INTERACTIVE.replace(true) {
+        // The first moment a person can deliver: what the load-time
+        // benchmark reads (ms since navigation, from the Performance API).
+        if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
+            let _ = performance.mark("racelab-interactive");
         }
     }
     if let Some(root) = doc.get_element_by_id("app") {

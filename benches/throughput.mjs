@@ -1,0 +1,83 @@
+// Worker throughput in headless Chromium, racelab against the platform, in
+// the same run:
+//   - round trips/s: page -> actor worker -> page, one at a time;
+//   - burst msgs/s: N messages posted at once, each answered, until the last
+//     answer is back;
+// through racelab's own bridge (gloo-worker, racelab's codec, the loader the
+// stepper uses; `benchBridge` in src/web/bench.rs) and through a plain
+// JavaScript worker that echoes with postMessage. Then live runs/s of
+// LOOK-before-TAKE with 3 people (the page's "Run live").
+
+import { start, open, median } from '../tests/e2e/harness.mjs';
+
+const ROUND_TRIPS = Number(process.env.ROUND_TRIPS ?? 5000);
+const BURST = Number(process.env.BURST ?? 20000);
+const REPEATS = Number(process.env.REPEATS ?? 5);
+const LIVE_RUNS = Number(process.env.LIVE_RUNS ?? 2000);
+
+const env = await start();
+const page = await open(env);
+// The baseline worker: same origin, served by the test browser.
+await page.route('**/plain-echo.js', (route) => route.fulfill({
+  contentType: 'text/javascript',
+  body: 'onmessage = (e) => postMessage(e.data);',
+}));
+
+const racelab = () => page.evaluate(async ([n, burst]) => {
+  const tag = document.querySelector('script[data-racelab-js]');
+  const { benchBridge } = await import(tag.dataset.racelabJs);
+  const r = await benchBridge(n, burst);
+  if (typeof r === 'string') throw new Error(r);
+  return r;
+}, [ROUND_TRIPS, BURST]);
+
+const plain = () => page.evaluate(async ([n, burst]) => {
+  const worker = new Worker('plain-echo.js', { type: 'module' });
+  const exchange = (count, atOnce) => new Promise((resolve) => {
+    let answered = 0;
+    worker.onmessage = () => {
+      answered += 1;
+      if (answered === count) resolve();
+      else if (!atOnce) worker.postMessage({ ping: answered });
+    };
+    if (atOnce) for (let i = 0; i < count; i++) worker.postMessage({ ping: i });
+    else worker.postMessage({ ping: 0 });
+  });
+  await exchange(500, false); // warm-up, as benchBridge does
+  let t = performance.now();
+  await exchange(n, false);
+  const roundTripMs = performance.now() - t;
+  t = performance.now();
+  await exchange(burst, true);
+  const burstMs = performance.now() - t;
+  worker.terminate();
+  return { roundTrips: n, roundTripMs, burst, burstMs };
+}, [ROUND_TRIPS, BURST]);
+
+const rates = { racelab: { rt: [], burst: [] }, plain: { rt: [], burst: [] } };
+for (let i = 0; i < REPEATS; i++) {
+  // Alternate, so drift in the machine's speed hits both alike.
+  for (const [name, run] of [['racelab', racelab], ['plain', plain]]) {
+    const r = await run();
+    rates[name].rt.push(r.roundTrips / (r.roundTripMs / 1000));
+    rates[name].burst.push(r.burst / (r.burstMs / 1000));
+  }
+}
+
+// Live runs of the default scenario (3 polite people, 2 drinks).
+await page.getByRole('textbox', { name: 'Runs' }).fill(String(LIVE_RUNS));
+await page.locator('#jitter').fill('0');
+await page.getByRole('button', { name: 'Run live' }).click();
+await page.waitForFunction(() => document.querySelector('#app').dataset.live === 'finished', null, { timeout: 600000 });
+const status = await page.locator('#live-status').textContent();
+const liveRate = Number(status.match(/\(([\d,]+) runs\/s/)[1].replace(/,/g, ''));
+await page.close();
+await env.close();
+
+const m = (xs) => median(xs);
+const fmt = (x) => Math.round(x).toLocaleString('en');
+console.log(`| worker throughput, headless Chromium (median of ${REPEATS}) | racelab bridge | plain postMessage | racelab / plain |`);
+console.log('|---|---:|---:|---:|');
+console.log(`| round trips/s (${ROUND_TRIPS.toLocaleString('en')} sequential) | ${fmt(m(rates.racelab.rt))} | ${fmt(m(rates.plain.rt))} | ${(m(rates.racelab.rt) / m(rates.plain.rt)).toFixed(2)}x |`);
+console.log(`| burst msgs/s (${BURST.toLocaleString('en')} posted at once, each answered) | ${fmt(m(rates.racelab.burst))} | ${fmt(m(rates.plain.burst))} | ${(m(rates.racelab.burst) / m(rates.plain.burst)).toFixed(2)}x |`);
+console.log(`| live runs/s, LOOK-before-TAKE, 3 people, 2 drinks (${LIVE_RUNS.toLocaleString('en')} runs) | ${fmt(liveRate)} | | |`);
