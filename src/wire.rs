@@ -10,7 +10,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::explore::Report;
-use crate::model::{Actor, ActorId, ActorState, Handled, Msg, Outbox, Outcome, Scenario};
+use crate::model::{Actor, ActorId, ActorState, Goal, Handled, Msg, Outbox, Outcome, Scenario};
 
 /// Page → actor worker.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -151,6 +151,15 @@ pub struct Summary {
     pub symmetry: bool,
     pub max_states: u32,
     pub outcomes: Vec<OutcomeSummary>,
+    /// The scenario's challenge goals, each with a shortest schedule that
+    /// reaches it, if one was found.
+    pub goals: Vec<GoalSummary>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct GoalSummary {
+    pub goal: Goal,
+    pub witness: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -180,6 +189,14 @@ impl Summary {
                     outcome: o.outcome.clone(),
                     schedules: o.schedules.to_string(),
                     witness: o.witness.display(letter),
+                })
+                .collect(),
+            goals: report
+                .goals
+                .iter()
+                .map(|g| GoalSummary {
+                    goal: g.goal,
+                    witness: g.witness.as_ref().map(|w| w.display(letter)),
                 })
                 .collect(),
         }

@@ -29,7 +29,7 @@ mod visited;
 use std::collections::BTreeMap;
 use std::fmt;
 
-use crate::model::{Outcome, Scenario, Schedule, Step, System, World};
+use crate::model::{Goal, Outcome, Scenario, Schedule, Step, System, World};
 use symmetry::{Perm, Symmetry};
 use visited::Visited;
 
@@ -115,11 +115,22 @@ pub struct Report {
     pub symmetry: bool,
     /// Every outcome found, in order.
     pub outcomes: Vec<OutcomeReport>,
+    /// Each of the scenario's challenge goals, with a shortest schedule
+    /// that reaches it (`None`: no schedule does, or none was found before
+    /// the search stopped).
+    pub goals: Vec<GoalReport>,
     /// Genuinely different complete schedules: classes of schedules that
     /// differ only in the order of independent deliveries (deliveries to
     /// different receivers), counted with sleep sets. `None` when not asked
     /// for, or too large to count within the state limit.
     pub traces: Option<Count>,
+}
+
+/// A challenge goal and a shortest schedule that reaches it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GoalReport {
+    pub goal: Goal,
+    pub witness: Option<Schedule>,
 }
 
 /// What the partial-order-reduced walk found.
@@ -188,6 +199,11 @@ pub struct Search {
     graph: Graph,
     report: Report,
     finals: Vec<u32>,
+    /// The scenario's goals, and the first delivery found reaching each:
+    /// from which state, by which step. Breadth first, so the first found
+    /// is a shortest.
+    goals: Vec<(Goal, Option<(u32, Step)>)>,
+    goals_left: usize,
     /// The next state to expand; states before it are done.
     next: usize,
     depth: usize,
@@ -225,9 +241,14 @@ impl Search {
             counts_exact: true,
             symmetry: symmetry.active(),
             outcomes: Vec::new(),
+            goals: Vec::new(),
             traces: None,
         };
+        let goals: Vec<(Goal, Option<(u32, Step)>)> =
+            scenario.goals().into_iter().map(|g| (g, None)).collect();
         Search {
+            goals_left: goals.len(),
+            goals,
             scenario: *scenario,
             symmetry_broken: perm.is_none(),
             partial_order: options.partial_order,
@@ -289,8 +310,22 @@ impl Search {
             }
             for &step in &self.steps {
                 self.succ.clone_from(&self.world);
-                self.system
+                let delivered = self
+                    .system
                     .deliver_into(&mut self.succ, step, &mut self.sent);
+                if self.goals_left > 0 {
+                    if let Some((msg, handled)) = delivered {
+                        let before = &self.world.states[step.to.index()];
+                        for (goal, found) in self.goals.iter_mut() {
+                            if found.is_none()
+                                && goal.reached(step, msg, handled, before, &self.succ)
+                            {
+                                *found = Some((i as u32, step));
+                                self.goals_left -= 1;
+                            }
+                        }
+                    }
+                }
                 self.key.clear();
                 let perm = self.symmetry.canonical(&self.succ, &mut self.key);
                 self.symmetry_broken |= perm.is_none();
@@ -328,6 +363,7 @@ impl Search {
             system,
             partial_order,
             max_states,
+            goals,
             ..
         } = self;
         let n = system.actors.len();
@@ -369,6 +405,17 @@ impl Search {
                 outcome,
                 schedules,
                 witness: member.apply_to(&graph.witness(state)),
+            })
+            .collect();
+        report.goals = goals
+            .into_iter()
+            .map(|(goal, found)| GoalReport {
+                goal,
+                witness: found.map(|(state, step)| {
+                    let mut witness = graph.witness(state);
+                    witness.0.push(step);
+                    witness
+                }),
             })
             .collect();
         drop(graph);

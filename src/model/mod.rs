@@ -4,6 +4,7 @@
 
 pub mod actor;
 pub mod bank;
+pub mod challenge;
 pub mod fridge;
 pub mod network;
 pub mod people;
@@ -13,6 +14,7 @@ pub mod schedule;
 pub mod system;
 
 pub use actor::{Actor, ActorId, ActorState, Handled, Msg, Outbox};
+pub use challenge::{Goal, Progress};
 pub use network::Network;
 pub use scenario::{Outcome, Protocol, Scenario, ScenarioError};
 pub use schedule::{Schedule, Step};

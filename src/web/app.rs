@@ -85,6 +85,8 @@ pub struct Entry {
     pub sent: Vec<(ActorId, Msg)>,
     before_net: Network,
     before_state: ActorState,
+    /// Chosen by the person (not replayed from a link or a jump).
+    by_hand: bool,
 }
 
 pub struct App {
@@ -139,10 +141,17 @@ pub struct App {
     /// Bumped whenever a batch's workers are stopped; their late replies
     /// are ignored.
     pub(super) live_generation: u32,
+    /// The learner's best for each challenge, as kept in local storage.
+    pub progress: crate::model::Progress,
+    /// Challenges reached in the run on show.
+    pub reached: Vec<super::challenges::Reached>,
+    /// The last challenge announcement.
+    pub challenge_news: Option<String>,
 }
 
 impl App {
     pub fn new(on_change: Rc<dyn Fn(&App)>) -> Shared {
+        let (progress, progress_problem) = super::challenges::load_progress();
         let scenario = Scenario::default();
         let system = scenario.system();
         Rc::new_cyclic(|me| {
@@ -157,7 +166,6 @@ impl App {
                 history: Vec::new(),
                 script: VecDeque::new(),
                 replay_total: 0,
-                notice: None,
                 failure: None,
                 serial: 0,
                 explorer: None,
@@ -175,6 +183,10 @@ impl App {
                 revealed: false,
                 live: None,
                 live_generation: 0,
+                progress,
+                reached: Vec::new(),
+                challenge_news: progress_problem,
+                notice: None,
             })
         })
     }
@@ -294,6 +306,7 @@ impl App {
         self.dropped.clear();
         self.start_sends.clear();
         self.future.clear();
+        self.reached.clear();
         if scenario != self.scenario {
             self.branches.clear();
         }
@@ -425,6 +438,7 @@ impl App {
                         elapsed_ms,
                         comparison,
                     });
+                    self.complete_news();
                     // Show what the reductions saved: the same scenario
                     // without them, up to a modest limit.
                     if compare && !self.explored.iter().any(|e| !e.summary.symmetry) {
@@ -607,6 +621,8 @@ impl App {
                     entry.narration = narration;
                     entry.handled = Some(handled);
                     entry.sent = sent_again;
+                    let (before, by_hand) = (entry.before_state, entry.by_hand);
+                    self.check_goals(step, msg, handled, &before, by_hand);
                 }
             }
             (Request::Restore, FromActor::Restored) => {}
@@ -642,7 +658,7 @@ impl App {
                 return;
             }
             self.advance(step);
-            self.send_delivery(step);
+            self.send_delivery(step, false);
         }
     }
 
@@ -666,7 +682,7 @@ impl App {
         }
         self.notice = None;
         self.advance(step);
-        self.send_delivery(step);
+        self.send_delivery(step, true);
     }
 
     /// Keeps the future in step with a delivery: the same step as the next
@@ -722,6 +738,7 @@ impl App {
             return;
         }
         let undone = self.history.split_off(k);
+        self.reached.retain(|r| r.at <= k);
         let Some(first) = undone.first() else { return };
         self.net = first.before_net.clone();
         let mut restored: Vec<usize> = Vec::new();
@@ -781,7 +798,7 @@ impl App {
         self.continue_script();
     }
 
-    fn send_delivery(&mut self, step: Step) {
+    fn send_delivery(&mut self, step: Step, by_hand: bool) {
         let before_net = self.net.clone();
         let Some(msg) = self.net.take(step) else {
             return;
@@ -802,6 +819,7 @@ impl App {
             before_state,
             handled: None,
             sent: Vec::new(),
+            by_hand,
         });
         self.request(
             to,

@@ -4,6 +4,7 @@
 pub mod actor_worker;
 pub mod app;
 pub mod bench;
+pub mod challenges;
 pub mod codec;
 pub mod explorer_worker;
 pub mod live;
@@ -353,6 +354,7 @@ fn on_click(shared: &Shared, target: Element) {
             )
         }
         "cancel-live" => app.cancel_live(),
+        "clear-progress" => app.clear_progress(),
         "live-load" => {
             if let Some(run) = button
                 .get_attribute("data-run")

@@ -647,6 +647,48 @@ fn histogram(s: &crate::wire::Summary, which: &str) -> String {
     html
 }
 
+/// The scenario's challenges: reached in this run, the learner's best, and
+/// the fewest deliveries possible (or that no schedule reaches it).
+fn challenges(app: &App) -> String {
+    let goals = app.scenario.goals();
+    if goals.is_empty() {
+        return r#"<p class="hint">This scenario has no challenges: try 2 or more drinks, or another protocol.</p>"#.to_string();
+    }
+    let mut html = String::from(r#"<ul class="challenges">"#);
+    for goal in goals {
+        let now = app.reached.iter().find(|r| r.goal == goal);
+        let best = app.progress.get(app.scenario.protocol, goal);
+        let shortest = app.shortest(goal);
+        let (class, mark, state) = match (now, best, shortest) {
+            (Some(_), _, _) => ("challenge reached", "✔", "Reached in this run"),
+            (None, Some(_), _) => ("challenge reached", "✔", "Reached before"),
+            (None, None, Some(None)) => ("challenge impossible", "✘", "Impossible"),
+            (None, None, _) => ("challenge open", "○", "Not reached yet"),
+        };
+        let mut details = Vec::new();
+        if let Some(r) = now {
+            details.push(format!("in {} deliveries", r.at));
+        }
+        if let Some(b) = best {
+            details.push(format!("your best: {b}"));
+        }
+        details.push(match shortest {
+            Some(Some(n)) => format!("fewest possible: {n}"),
+            Some(None) => "no schedule reaches it: the explorer checked them all".to_string(),
+            None => "explore to learn the fewest possible".to_string(),
+        });
+        let _ = write!(
+            html,
+            r#"<li class="{class}" data-goal="{}"><span class="mark" aria-hidden="true">{mark}</span> <span class="title">{}</span> <span class="detail"><strong>{state}</strong>: {}.</span></li>"#,
+            goal.id(),
+            esc(goal.title()),
+            esc(&details.join(", "))
+        );
+    }
+    html.push_str("</ul>");
+    html
+}
+
 /// The live runs' status line: progress, then the figures.
 fn live_status(app: &App) -> String {
     use super::live::LiveState;
@@ -789,6 +831,12 @@ pub fn render(app: &App) {
     }
     set(&doc, "outcomes", &outcomes(app));
     set(&doc, "live-status", &live_status(app));
+    set(&doc, "challenges", &challenges(app));
+    set(
+        &doc,
+        "challenge-news",
+        &esc(app.challenge_news.as_deref().unwrap_or("")),
+    );
     set(&doc, "live-results", &live_results(app));
     let live_running = app.live.as_ref().is_some_and(|b| b.running());
     for (id, hide) in [("run-live", live_running), ("cancel-live", !live_running)] {
