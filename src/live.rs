@@ -192,6 +192,16 @@ impl Run {
         self.held_total + self.posted_total
     }
 
+    /// The actors whose workers owe an answer: not yet started, or with a
+    /// delivery posted and unanswered. When a run stalls, these are the
+    /// suspects.
+    pub fn waiting_on(&self) -> Vec<ActorId> {
+        (0..self.actors)
+            .filter(|&i| self.states[i].is_none() || !self.posted[i].is_empty())
+            .map(|i| ActorId(i as u8))
+            .collect()
+    }
+
     /// The deliveries so far, in the order the workers' answers arrived.
     pub fn schedule(&self) -> Schedule {
         Schedule(self.schedule.clone())

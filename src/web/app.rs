@@ -216,6 +216,11 @@ impl App {
         !self.slots.is_empty() && self.slots.iter().all(|s| s.state.is_some())
     }
 
+    /// Every actor's worker has started and confirmed its initial state.
+    pub fn workers_confirmed(&self) -> bool {
+        !self.slots.is_empty() && self.slots.iter().all(|s| s.confirmed)
+    }
+
     /// Waiting for a worker's answer, or replaying a link: no new delivery
     /// yet. A worker still starting does not count: the page knows its
     /// initial state from the model, and a delivery waits in the worker's

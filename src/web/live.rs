@@ -216,7 +216,10 @@ impl App {
             FromActor::Handled { state, sent, .. } => {
                 batch.run.handled(id, state, &sent, &mut actions)
             }
-            FromActor::Failed { error } => Err(format!("it crashed: {error}")),
+            FromActor::Failed { error } => Err(format!(
+                "it crashed ({}). It has closed itself",
+                error.trim().replace('\n', " ")
+            )),
             other => Err(format!(
                 "it answered {other:?}, which a live run never asks for"
             )),
@@ -225,7 +228,7 @@ impl App {
             let name = batch.scenario.system().name(id);
             let run = batch.done() + 1;
             return self.fail_live(format!(
-                "{name}'s worker failed during live run {run}: {error}"
+                "{name}'s worker failed during live run {run}: {error}."
             ));
         }
         self.live_actions(actions);
@@ -324,13 +327,25 @@ impl App {
                     return;
                 };
                 let run = batch.done() + 1;
+                let system = batch.scenario.system();
+                let names: Vec<String> = batch
+                    .run
+                    .waiting_on()
+                    .into_iter()
+                    .map(|id| system.name(id))
+                    .collect();
+                let who = match names.len() {
+                    0 => "A worker".to_string(),
+                    1 => format!("{}'s worker", names[0]),
+                    _ => format!("The workers of {}", names.join(" and ")),
+                };
                 let what = if progress == 0 {
                     "did not start"
                 } else {
                     "stopped answering"
                 };
                 app.fail_live(format!(
-                    "A worker {what} during live run {run}: nothing happened for {} s. \
+                    "{who} {what} during live run {run}: nothing happened for {} s. \
                      The runs so far are kept; run again to start fresh workers.",
                     STALL_MS / 1000
                 ));

@@ -943,6 +943,11 @@ pub fn render(app: &App) {
     if let Some(root) = doc.get_element_by_id("app") {
         let _ = root.set_attribute("data-deliveries", &app.history.len().to_string());
         let _ = root.set_attribute("data-busy", if app.busy() { "true" } else { "false" });
+        let confirmed = app.workers_confirmed();
+        let _ = root.set_attribute(
+            "data-workers-started",
+            if confirmed { "true" } else { "false" },
+        );
     }
     if focus_was_in_flight
         && doc

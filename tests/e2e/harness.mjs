@@ -43,6 +43,9 @@ export async function open(env, fragment = '') {
   page.errors = errors;
   await page.goto(env.url + (fragment ? `#${fragment}` : ''));
   await settled(page);
+  // The page is usable before its workers have started; tests that count
+  // workers want them all up.
+  await page.waitForFunction(() => document.querySelector('#app').dataset.workersStarted === 'true', null, { timeout: 15000 });
   return page;
 }
 

@@ -112,20 +112,41 @@ test('bad live-run settings get a message and start nothing', async () => {
 
 test('a worker that dies mid-batch is reported, and the page stays usable', async () => {
   const page = await open(env);
-  const stepperWorkers = page.workers().length;
+  // The page is usable before its workers have all started: wait for them.
+  await eventually(() => page.workers().length === 4, { what: 'the stepper\'s four workers' });
+  const stepperWorkers = new Set(page.workers());
   await runLive(page, { runs: 10000 });
   await page.waitForFunction(() => Number(document.querySelector('#app').dataset.liveRuns) > 20);
-  // The batch's own workers were spawned after the stepper's.
-  const victim = page.workers()[stepperWorkers];
+  // One of the batch's own workers (not the stepper's).
+  const victim = page.workers().find((w) => !stepperWorkers.has(w));
   victim.evaluate(() => self.close()).catch(() => {});
   await page.waitForFunction(() => document.querySelector('#app').dataset.live === 'failed', null, { timeout: 15000 });
-  assert.match(await page.locator('#live-status').textContent(), /A worker stopped answering during live run \d+/);
+  assert.match(await page.locator('#live-status').textContent(), /^(Fridge|Person [1-3])'s worker stopped answering during live run \d+: nothing happened for 4 s\./);
   // The stepper still works, and a new batch starts with fresh workers.
   await page.getByRole('button', { name: 'Deliver look from Person 1 to Fridge', exact: true }).click();
   await page.waitForFunction(() => document.querySelector('#app').dataset.deliveries === '1');
   await runLive(page, { runs: 20 });
   await finished(page);
   assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('a worker that crashes mid-batch is named, with what went wrong', async () => {
+  const page = await open(env);
+  // The page is usable before its workers have all started: wait for them.
+  await eventually(() => page.workers().length === 4, { what: 'the stepper\'s four workers' });
+  const stepperWorkers = new Set(page.workers());
+  await runLive(page, { runs: 10000 });
+  await page.waitForFunction(() => Number(document.querySelector('#app').dataset.liveRuns) > 20);
+  // One of the batch's workers gets a message it cannot read: it panics,
+  // reports, and closes itself.
+  const victim = page.workers().find((w) => !stepperWorkers.has(w));
+  victim.evaluate(() => self.onmessage(new MessageEvent('message', { data: '\u0100' }))).catch(() => {});
+  await page.waitForFunction(() => document.querySelector('#app').dataset.live === 'failed', null, { timeout: 15000 });
+  assert.match(await page.locator('#live-status').textContent(), /^(Fridge|Person [1-3])'s worker failed during live run \d+: it crashed \(panicked at .* cannot read; its files may be from another version of racelab\)\. It has closed itself\. Completed runs: \d+\.$/);
+  // The page goes on: the explorer and the stepper still work.
+  await page.getByRole('button', { name: 'Explore every schedule' }).click();
+  await page.locator('#outcomes .summary').waitFor();
   await page.close();
 });
 

@@ -217,3 +217,22 @@ test('figure: time from a Deliver click to the updated page', async (t) => {
   assert.ok(times.every((x) => x > 0));
   await page.close();
 });
+
+test('the page is usable before its workers have started; a delivery made meanwhile waits for them', async () => {
+  const page = await env.browser.newPage();
+  // Hold the workers' start back by a second and a half.
+  await page.route(/worker-loader\.js/, async (route) => {
+    await new Promise((r) => setTimeout(r, 1500));
+    await route.continue();
+  });
+  await page.goto(env.url);
+  await settled(page);
+  assert.equal(await page.locator('#app').getAttribute('data-workers-started'), 'false');
+  // The initial world comes from the model: the looks are in flight.
+  assert.deepEqual((await snapshot(page)).flight, [1, 2, 3].map((n) => `Deliver look from Person ${n} to Fridge`));
+  await deliver(page, 'look', 'Person 2', 'Fridge');
+  assert.equal(await page.locator('#app').getAttribute('data-workers-started'), 'true');
+  assert.deepEqual((await snapshot(page)).history.length, 1);
+  assert.match((await snapshot(page)).history[0], /Fridge received look from Person 2 and replied: took 0, 2 left/);
+  await page.close();
+});
