@@ -54,6 +54,20 @@ pub enum FromActor {
     },
 }
 
+impl FromActor {
+    /// The reply's kind, for messages about a reply that was not expected.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            FromActor::Started { .. } => "started",
+            FromActor::Handled { .. } => "handled a delivery",
+            FromActor::Stopped => "stopped",
+            FromActor::Restored => "restored a state",
+            FromActor::Pong(_) => "pong",
+            FromActor::Failed { .. } => "failed",
+        }
+    }
+}
+
 /// The worker side: one hosted actor and its state.
 #[derive(Debug, Default)]
 pub struct ActorHost {

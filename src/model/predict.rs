@@ -123,7 +123,11 @@ impl Scenario {
     /// Grades the candidates `claimed` (indices into [`Scenario::candidates`])
     /// against the outcomes that are `possible`.
     pub fn grade(&self, claimed: &BTreeSet<usize>, possible: &[Outcome]) -> Grade {
-        let possible: BTreeSet<Shape> = possible.iter().map(Outcome::shape).collect();
+        let mut shapes = BTreeSet::new();
+        for outcome in possible {
+            shapes.insert(outcome.shape());
+        }
+        let possible = shapes;
         let mut grade = Grade {
             found: vec![],
             missed: vec![],

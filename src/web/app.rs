@@ -639,7 +639,13 @@ impl App {
             (what, reply) => {
                 let name = self.system.name(from);
                 return self.fail(format!(
-                    "{name}'s worker answered {reply:?} to {what:?}; the page and the worker disagree."
+                    "{name}'s worker answered \"{}\" to a request to {}; the page and the worker disagree.",
+                    reply.kind(),
+                    match what {
+                        Request::Init => "start",
+                        Request::Deliver(..) => "deliver",
+                        Request::Restore => "restore a state",
+                    }
                 ));
             }
         }

@@ -121,7 +121,10 @@ impl Bench {
             }
             (_, other) => {
                 self.bridge = None;
-                self.finish(&JsValue::from_str(&format!("unexpected reply {other:?}")));
+                self.finish(&JsValue::from_str(&format!(
+                    "unexpected reply: {}",
+                    other.kind()
+                )));
             }
         }
     }

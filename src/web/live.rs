@@ -221,7 +221,8 @@ impl App {
                 error.trim().replace('\n', " ")
             )),
             other => Err(format!(
-                "it answered {other:?}, which a live run never asks for"
+                "it answered \"{}\", which a live run never asks for",
+                other.kind()
             )),
         };
         if let Err(error) = result {

@@ -742,11 +742,15 @@ fn live_results(app: &App) -> String {
         .iter()
         .rev()
         .find(|e| !e.comparison && e.summary.scenario == b.scenario && e.summary.complete);
-    let possible: BTreeSet<&crate::model::Outcome> = explored
-        .map(|e| e.summary.outcomes.iter().map(|o| &o.outcome).collect())
-        .unwrap_or_default();
-    let mut rows: BTreeSet<&crate::model::Outcome> = b.tally.outcomes.keys().collect();
-    rows.extend(possible.iter().copied());
+    // Built by inserting: collecting into a set would pull in another sort.
+    let mut possible: BTreeSet<&crate::model::Outcome> = BTreeSet::new();
+    for o in explored.iter().flat_map(|e| &e.summary.outcomes) {
+        possible.insert(&o.outcome);
+    }
+    let mut rows = possible.clone();
+    for outcome in b.tally.outcomes.keys() {
+        rows.insert(outcome);
+    }
     let total = f64::from(b.done());
     let mut html = String::from(
         r#"<div class="live-scroll"><table class="live"><caption>Observed in live runs, beside what is possible</caption><thead><tr><th scope="col">Outcome</th><th scope="col">Possible?</th><th scope="col">Observed</th><th scope="col"><span class="visually-hidden">Load</span></th></tr></thead><tbody>"#,
