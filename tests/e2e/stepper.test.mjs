@@ -231,7 +231,8 @@ test('the page is usable before its workers have started; a delivery made meanwh
   // The initial world comes from the model: the looks are in flight.
   assert.deepEqual((await snapshot(page)).flight, [1, 2, 3].map((n) => `Deliver look from Person ${n} to Fridge`));
   await deliver(page, 'look', 'Person 2', 'Fridge');
-  assert.equal(await page.locator('#app').getAttribute('data-workers-started'), 'true');
+  // The reply came, so the fridge's worker is up; the others follow.
+  await page.waitForFunction(() => document.querySelector('#app').dataset.workersStarted === 'true');
   assert.deepEqual((await snapshot(page)).history.length, 1);
   assert.match((await snapshot(page)).history[0], /Fridge received look from Person 2 and replied: took 0, 2 left/);
   await page.close();
