@@ -25,7 +25,7 @@ for (const f of files) {
   const z = gzipSync(body, { level: 9 }).length;
   raw += body.length;
   gz += z;
-  console.log(`| ${f.replace(/-[0-9a-f]{16}/, '-<hash>')} | ${body.length.toLocaleString('en')} | ${z.toLocaleString('en')} |`);
+  console.log(`| ${f.replace(/-[0-9a-f]{8,}(?=[._])/, '-<hash>')} | ${body.length.toLocaleString('en')} | ${z.toLocaleString('en')} |`);
 }
 console.log(`| **total** | ${raw.toLocaleString('en')} | **${gz.toLocaleString('en')}** (${(gz / 1000).toFixed(1)} KB; budget 150 KB: ${gz < 150000 ? 'within' : 'OVER'}) |`);
 
