@@ -92,6 +92,24 @@ test('an observed run loads into the stepper and ends there as it did live', asy
   await page.close();
 });
 
+test('a batch can be cancelled: its workers stop, and the runs so far stay on show', async () => {
+  const page = await open(env);
+  const workersBefore = page.workers().length;
+  await runLive(page, { runs: 10000, jitter: 2 });
+  await page.waitForFunction(() => Number(document.querySelector('#app').dataset.liveRuns) >= 10);
+  assert.equal(await page.locator('#live-progress').getAttribute('max'), '10000');
+  await page.getByRole('button', { name: 'Cancel live runs' }).click();
+  assert.equal(await liveState(page), 'cancelled');
+  const done = Number(await page.locator('#app').getAttribute('data-live-runs'));
+  assert.ok(done >= 10 && done < 10000);
+  assert.match(await page.locator('#live-status').textContent(), new RegExp(`^Cancelled after ${done.toLocaleString('en')} of 10,000 live runs \\(random delays up to 2 ms, seed 1\\)\\.$`));
+  assert.equal((await results(page)).reduce((n, r) => n + count(r.observed), 0), done);
+  await eventually(() => page.workers().length === workersBefore, { what: 'the live workers to close' });
+  assert.ok(await page.getByRole('button', { name: 'Run live' }).isVisible());
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
 test('bad live-run settings get a message and start nothing', async () => {
   const page = await open(env);
   for (const [runs, seed, message] of [
