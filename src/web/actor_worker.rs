@@ -4,7 +4,7 @@
 
 use std::cell::RefCell;
 
-use gloo_worker::{HandlerId, Registrable, Worker, WorkerScope};
+use gloo_worker::{HandlerId, Registrable, Spawnable, Worker, WorkerBridge, WorkerScope};
 use wasm_bindgen::JsCast;
 
 use super::codec::WireCodec;
@@ -40,6 +40,17 @@ impl Worker for ActorWorker {
         let reply = self.host.receive(msg);
         scope.respond(id, reply);
     }
+}
+
+/// The page's side: spawns a fresh actor worker from this build, whose
+/// every reply goes to `on_reply`. The stepper, live runs and the bridge
+/// benchmark all start their workers here.
+pub fn spawn(on_reply: impl Fn(FromActor) + 'static) -> WorkerBridge<ActorWorker> {
+    ActorWorker::spawner()
+        .encoding::<WireCodec>()
+        .with_loader(true)
+        .callback(on_reply)
+        .spawn(&super::worker_url(NAME))
 }
 
 /// The worker binary's whole job. A panic is reported to the page as

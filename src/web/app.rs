@@ -268,6 +268,12 @@ impl App {
     pub fn reveal(&mut self) {
         self.revealed = true;
         self.predicted.get_or_insert_with(Default::default);
+        self.ensure_explored();
+    }
+
+    /// Explores the current scenario (with reductions) unless a complete
+    /// exploration of it is at hand or one is under way.
+    pub fn ensure_explored(&mut self) {
         let explored = self
             .explored
             .iter()
@@ -497,15 +503,11 @@ impl App {
         self.start_sends = self.net.in_flight().collect();
         for (i, actor) in actors.into_iter().enumerate() {
             let me = self.me.clone();
-            let bridge = ActorWorker::spawner()
-                .encoding::<WireCodec>()
-                .with_loader(true)
-                .callback(move |reply| {
-                    if let Some(app) = me.upgrade() {
-                        App::update(&app, |app| app.on_reply(generation, i, reply));
-                    }
-                })
-                .spawn(&super::worker_url(super::actor_worker::NAME));
+            let bridge = super::actor_worker::spawn(move |reply| {
+                if let Some(app) = me.upgrade() {
+                    App::update(&app, |app| app.on_reply(generation, i, reply));
+                }
+            });
             self.slots.push(Slot {
                 bridge: Some(bridge),
                 state: world.states.get(i).copied(),

@@ -7,13 +7,12 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use gloo_worker::{Spawnable, WorkerBridge};
+use gloo_worker::WorkerBridge;
 use js_sys::{Function, Object, Promise, Reflect};
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;
 
 use super::actor_worker::{self, ActorWorker};
-use super::codec::WireCodec;
 use crate::model::{Actor, ActorId};
 use crate::wire::{FromActor, ToActor};
 
@@ -150,18 +149,14 @@ pub fn bench_bridge(round_trips: u32, burst: u32) -> Promise {
             resolve,
         }));
         let weak = Rc::downgrade(&bench);
-        let bridge = ActorWorker::spawner()
-            .encoding::<WireCodec>()
-            .with_loader(true)
-            .callback(move |reply| {
-                if let Some(bench) = weak.upgrade() {
-                    bench.borrow_mut().on_reply(reply);
-                    if bench.borrow().phase == Phase::Done {
-                        RUNNING.with(|r| r.borrow_mut().retain(|b| !Rc::ptr_eq(b, &bench)));
-                    }
+        let bridge = actor_worker::spawn(move |reply| {
+            if let Some(bench) = weak.upgrade() {
+                bench.borrow_mut().on_reply(reply);
+                if bench.borrow().phase == Phase::Done {
+                    RUNNING.with(|r| r.borrow_mut().retain(|b| !Rc::ptr_eq(b, &bench)));
                 }
-            })
-            .spawn(&super::worker_url(actor_worker::NAME));
+            }
+        });
         bridge.send(ToActor::Init {
             id: ActorId::SERVER,
             actor: Actor::Fridge { drinks: 0 },

@@ -89,8 +89,8 @@ impl App {
                 continue;
             }
             self.reached.push(Reached { goal, at });
-            if self.shortest(goal).is_none() && self.exploring.is_none() {
-                self.explore(true);
+            if self.shortest(goal).is_none() {
+                self.ensure_explored();
             }
             let mut news = self.news_of(Reached { goal, at });
             let new_best = by_hand

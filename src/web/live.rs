@@ -6,13 +6,12 @@
 //! time; the page is redrawn at most every [`DRAW_EVERY_MS`] and when the
 //! batch ends.
 
-use gloo_worker::{Spawnable, WorkerBridge};
+use gloo_worker::WorkerBridge;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
 use super::actor_worker::{self, ActorWorker};
 use super::app::{App, Shared};
-use super::codec::WireCodec;
 use crate::live::{Action, Run, Tally};
 use crate::model::{ActorId, Scenario};
 use crate::wire::{FromActor, ToActor};
@@ -101,15 +100,11 @@ impl App {
         let mut workers = Vec::new();
         for (i, actor) in system.actors.iter().enumerate() {
             let me = self.me.clone();
-            let bridge = ActorWorker::spawner()
-                .encoding::<WireCodec>()
-                .with_loader(true)
-                .callback(move |reply| {
-                    if let Some(app) = me.upgrade() {
-                        App::on_live(&app, generation, |app| app.live_reply(i, reply));
-                    }
-                })
-                .spawn(&super::worker_url(actor_worker::NAME));
+            let bridge = actor_worker::spawn(move |reply| {
+                if let Some(app) = me.upgrade() {
+                    App::on_live(&app, generation, |app| app.live_reply(i, reply));
+                }
+            });
             bridge.send(ToActor::Init {
                 id: ActorId(i as u8),
                 actor: *actor,
@@ -284,13 +279,7 @@ impl App {
             batch.state = LiveState::Finished;
             self.stop_live_workers();
             // Observed beside possible: explore if that is not known yet.
-            let explored = self
-                .explored
-                .iter()
-                .any(|e| !e.comparison && e.summary.complete);
-            if !explored && self.exploring.is_none() {
-                self.explore(true);
-            }
+            self.ensure_explored();
             return;
         }
         let actors = batch.workers.len();

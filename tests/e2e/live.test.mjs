@@ -128,15 +128,17 @@ test('bad live-run settings get a message and start nothing', async () => {
   await page.close();
 });
 
-test('a worker that dies mid-batch is reported, and the page stays usable', async () => {
+/** A page with a long batch under way, and one of the batch's own workers. */
+async function batchUnderWay() {
   const page = await open(env);
-  // The page is usable before its workers have all started: wait for them.
-  await eventually(() => page.workers().length === 4, { what: 'the stepper\'s four workers' });
   const stepperWorkers = new Set(page.workers());
   await runLive(page, { runs: 10000 });
   await page.waitForFunction(() => Number(document.querySelector('#app').dataset.liveRuns) > 20);
-  // One of the batch's own workers (not the stepper's).
-  const victim = page.workers().find((w) => !stepperWorkers.has(w));
+  return { page, victim: page.workers().find((w) => !stepperWorkers.has(w)) };
+}
+
+test('a worker that dies mid-batch is reported, and the page stays usable', async () => {
+  const { page, victim } = await batchUnderWay();
   victim.evaluate(() => self.close()).catch(() => {});
   await page.waitForFunction(() => document.querySelector('#app').dataset.live === 'failed', null, { timeout: 15000 });
   assert.match(await page.locator('#live-status').textContent(), /^(Fridge|Person [1-3])'s worker stopped answering during live run \d+: nothing happened for 4 s\./);
@@ -150,15 +152,8 @@ test('a worker that dies mid-batch is reported, and the page stays usable', asyn
 });
 
 test('a worker that crashes mid-batch is named, with what went wrong', async () => {
-  const page = await open(env);
-  // The page is usable before its workers have all started: wait for them.
-  await eventually(() => page.workers().length === 4, { what: 'the stepper\'s four workers' });
-  const stepperWorkers = new Set(page.workers());
-  await runLive(page, { runs: 10000 });
-  await page.waitForFunction(() => Number(document.querySelector('#app').dataset.liveRuns) > 20);
-  // One of the batch's workers gets a message it cannot read: it panics,
-  // reports, and closes itself.
-  const victim = page.workers().find((w) => !stepperWorkers.has(w));
+  const { page, victim } = await batchUnderWay();
+  // It gets a message it cannot read: it panics, reports, and closes itself.
   victim.evaluate(() => self.onmessage(new MessageEvent('message', { data: '\u0100' }))).catch(() => {});
   await page.waitForFunction(() => document.querySelector('#app').dataset.live === 'failed', null, { timeout: 15000 });
   assert.match(await page.locator('#live-status').textContent(), /^(Fridge|Person [1-3])'s worker failed during live run \d+: it crashed \(panicked at .* cannot read; its files may be from another version of racelab\)\. It has closed itself\. Completed runs: \d+\.$/);
