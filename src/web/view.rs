@@ -805,6 +805,29 @@ fn live_results(app: &App) -> String {
     html
 }
 
+/// Shows the `start` button of a pair, or the `cancel` one while `busy`. If
+/// the button that gets hidden had keyboard focus, focus moves to the one
+/// shown, so it is never lost to the page.
+fn swap_buttons(doc: &Document, (start, cancel): (&str, &str), busy: bool) {
+    let (shown, hidden) = if busy {
+        (cancel, start)
+    } else {
+        (start, cancel)
+    };
+    let (Some(shown), Some(hidden)) = (doc.get_element_by_id(shown), doc.get_element_by_id(hidden))
+    else {
+        return;
+    };
+    let had_focus = doc.active_element().is_some_and(|el| el == hidden);
+    let _ = shown.remove_attribute("hidden");
+    let _ = hidden.set_attribute("hidden", "");
+    if had_focus {
+        if let Some(el) = shown.dyn_ref::<web_sys::HtmlElement>() {
+            let _ = el.focus();
+        }
+    }
+}
+
 thread_local! {
     /// The page has been interactive (marked once).
     static INTERACTIVE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
@@ -843,15 +866,7 @@ pub fn render(app: &App) {
     );
     set(&doc, "live-results", &live_results(app));
     let live_running = app.live.as_ref().is_some_and(|b| b.running());
-    for (id, hide) in [("run-live", live_running), ("cancel-live", !live_running)] {
-        if let Some(button) = doc.get_element_by_id(id) {
-            let _ = if hide {
-                button.set_attribute("hidden", "")
-            } else {
-                button.remove_attribute("hidden")
-            };
-        }
-    }
+    swap_buttons(&doc, ("run-live", "cancel-live"), live_running);
     if let Some(bar) = doc.get_element_by_id("live-progress") {
         match &app.live {
             Some(b) => {
@@ -886,15 +901,7 @@ pub fn render(app: &App) {
         let _ = root.set_attribute("data-live", state);
     }
     let exploring = app.exploring.is_some();
-    for (id, hide) in [("explore", exploring), ("cancel-explore", !exploring)] {
-        if let Some(button) = doc.get_element_by_id(id) {
-            let _ = if hide {
-                button.set_attribute("hidden", "")
-            } else {
-                button.remove_attribute("hidden")
-            };
-        }
-    }
+    swap_buttons(&doc, ("explore", "cancel-explore"), exploring);
     let workers = app.live_workers();
     set(
         &doc,

@@ -98,8 +98,11 @@ test('a batch can be cancelled: its workers stop, and the runs so far stay on sh
   await runLive(page, { runs: 10000, jitter: 2 });
   await page.waitForFunction(() => Number(document.querySelector('#app').dataset.liveRuns) >= 10);
   assert.equal(await page.locator('#live-progress').getAttribute('max'), '10000');
-  await page.getByRole('button', { name: 'Cancel live runs' }).click();
+  // Focus follows the button that replaced the one pressed.
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'cancel-live');
+  await page.keyboard.press('Enter');
   assert.equal(await liveState(page), 'cancelled');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'run-live');
   const done = Number(await page.locator('#app').getAttribute('data-live-runs'));
   assert.ok(done >= 10 && done < 10000);
   assert.match(await page.locator('#live-status').textContent(), new RegExp(`^Cancelled after ${done.toLocaleString('en')} of 10,000 live runs \\(random delays up to 2 ms, seed 1\\)\\.$`));
