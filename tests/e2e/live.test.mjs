@@ -62,6 +62,24 @@ test('live runs: observed counts beside the possible outcomes, every run account
   await page.close();
 });
 
+test('live runs of the bank and of the poison pill: every observed outcome is possible', async () => {
+  for (const fragment of [
+    'v=1&scenario=check-then-withdraw&customers=3&balance=100&amount=40&s=',
+    'v=1&scenario=poison-pill&people=2&drinks=3&requests=2&s=',
+    'v=1&scenario=withdraw-if&customers=2&balance=100&amount=60&s=',
+  ]) {
+    const page = await open(env, fragment);
+    await runLive(page, { runs: 80, jitter: 1, seed: 7 });
+    await finished(page);
+    await page.waitForFunction(() => [...document.querySelectorAll('table.live td:nth-child(2)')].every((td) => td.textContent !== 'not explored yet'));
+    const rows = await results(page);
+    assert.equal(rows.reduce((n, r) => n + count(r.observed), 0), 80, fragment);
+    for (const r of rows) assert.equal(r.possible, 'possible', `${fragment}: ${r.outcome}`);
+    assert.deepEqual(page.errors, []);
+    await page.close();
+  }
+});
+
 test('an observed run loads into the stepper and ends there as it did live', async () => {
   const page = await open(env, 'v=1&scenario=thirsty&people=3&drinks=4&ask=2&s=');
   await runLive(page, { runs: 60, jitter: 3, seed: 42 });
