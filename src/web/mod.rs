@@ -548,6 +548,18 @@ pub fn start() {
                     });
                     true
                 }
+                "l" => {
+                    // Run live with the form's settings, unless a batch runs.
+                    let running = shared.borrow().live.as_ref().is_some_and(|b| b.running());
+                    if let (false, Some(doc)) =
+                        (running, web_sys::window().and_then(|w| w.document()))
+                    {
+                        if let Some((runs, jitter, seed)) = read_live_form(&doc) {
+                            App::update(&shared, |app| app.start_live(runs, jitter, seed));
+                        }
+                    }
+                    true
+                }
                 "?" => {
                     open_help();
                     true

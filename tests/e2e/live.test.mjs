@@ -131,6 +131,20 @@ test('a batch can be cancelled: its workers stop, and the runs so far stay on sh
   await page.close();
 });
 
+test('the l key runs live with the form\'s settings, never while typing', async () => {
+  const page = await open(env);
+  await page.getByRole('textbox', { name: 'Runs' }).fill('15');
+  // Typing an l in a field does nothing.
+  await page.getByRole('textbox', { name: 'Seed' }).press('l');
+  assert.equal(await liveState(page), 'none');
+  await page.getByRole('textbox', { name: 'Seed' }).fill('1');
+  await page.locator('#status').focus();
+  await page.keyboard.press('l');
+  await finished(page);
+  assert.equal(await page.locator('#app').getAttribute('data-live-runs'), '15');
+  await page.close();
+});
+
 test('bad live-run settings get a message and start nothing', async () => {
   const page = await open(env);
   for (const [runs, seed, message] of [
