@@ -44,6 +44,12 @@ export async function serve({ dir = 'dist', prefix = '/', port = 0, headers = {}
   if (!prefix.endsWith('/')) prefix = `${prefix}/`;
   const server = createServer(async (req, res) => {
     const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    if (`${path}/` === prefix) {
+      // As static hosts do: the folder's address without its slash would
+      // resolve the page's relative URLs one level too high.
+      res.writeHead(301, { location: prefix }).end();
+      return;
+    }
     if (!path.startsWith(prefix)) {
       res.writeHead(404).end('not found');
       return;

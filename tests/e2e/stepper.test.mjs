@@ -23,6 +23,10 @@ const EMPTYING = [
 ];
 
 test('the page starts under a strict CSP, served from a sub-path, with no inline script', async () => {
+  // The folder's address without its slash redirects, as static hosts do.
+  const bare = await fetch(env.url.replace(/\/$/, ''), { redirect: 'manual' });
+  assert.equal(bare.status, 301);
+  assert.equal(bare.headers.get('location'), new URL(env.url).pathname);
   const response = await fetch(env.url);
   assert.match(response.headers.get('content-security-policy'), /script-src 'self' 'wasm-unsafe-eval'/);
   const html = await response.text();
