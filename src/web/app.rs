@@ -70,6 +70,8 @@ struct Slot {
     /// The worker has started and confirmed the initial state the page
     /// took from the model.
     confirmed: bool,
+    /// The worker has been spawned (it may since have been stopped).
+    spawned: bool,
     /// Requests sent and not yet answered, oldest first, with their serials.
     awaiting: VecDeque<(u64, Request)>,
 }
@@ -501,31 +503,73 @@ impl App {
         let world = self.system.init();
         self.net = world.net;
         self.start_sends = self.net.in_flight().collect();
-        for (i, actor) in actors.into_iter().enumerate() {
-            let me = self.me.clone();
-            let bridge = super::actor_worker::spawn(move |reply| {
-                if let Some(app) = me.upgrade() {
-                    App::update(&app, |app| app.on_reply(generation, i, reply));
-                }
-            });
+        for i in 0..actors.len() {
             self.slots.push(Slot {
-                bridge: Some(bridge),
+                bridge: None,
                 state: world.states.get(i).copied(),
                 confirmed: false,
+                spawned: false,
                 awaiting: VecDeque::new(),
             });
-            self.request(
-                i,
-                ToActor::Init {
-                    id: ActorId(i as u8),
-                    actor,
-                },
-                Request::Init,
-            );
         }
+        // Workers start once the page has shown its first frame: compiling
+        // the wasm in four workers at once would otherwise take the two
+        // cores of a small machine from the page's first layout and paint.
+        // A delivery asked for before then spawns its worker at once.
+        let me = self.me.clone();
+        let spawn_all = move || {
+            if let Some(app) = me.upgrade() {
+                if app.borrow().generation == generation {
+                    App::update(&app, |app| {
+                        for i in 0..app.slots.len() {
+                            app.ensure_spawned(i);
+                        }
+                    });
+                }
+            }
+        };
+        // One task later than the first frame's: the page's own
+        // after-first-frame work (marking it interactive) goes first.
+        after_next_frame(move || {
+            let later = Closure::once_into_js(spawn_all);
+            if let Some(window) = web_sys::window() {
+                let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
+                    later.unchecked_ref(),
+                    0,
+                );
+            }
+        });
+    }
+
+    /// Spawns actor `i`'s worker, if it has not been, and asks it to start.
+    fn ensure_spawned(&mut self, i: usize) {
+        let Some(slot) = self.slots.get_mut(i) else {
+            return;
+        };
+        if slot.spawned {
+            return;
+        }
+        slot.spawned = true;
+        let generation = self.generation;
+        let me = self.me.clone();
+        slot.bridge = Some(super::actor_worker::spawn(move |reply| {
+            if let Some(app) = me.upgrade() {
+                App::update(&app, |app| app.on_reply(generation, i, reply));
+            }
+        }));
+        let actor = self.system.actors[i];
+        self.request(
+            i,
+            ToActor::Init {
+                id: ActorId(i as u8),
+                actor,
+            },
+            Request::Init,
+        );
     }
 
     fn request(&mut self, i: usize, msg: ToActor, what: Request) {
+        self.ensure_spawned(i);
         self.serial += 1;
         let serial = self.serial;
         let Some(bridge) = self.slots.get(i).and_then(|s| s.bridge.as_ref()) else {
@@ -857,4 +901,34 @@ impl App {
             self.rewind_to(k);
         }
     }
+}
+
+/// Runs `f` once the next frame has been produced (a timeout queued from an
+/// animation-frame callback runs after that frame's paint), or after 200 ms
+/// if no frame comes (a page loaded in a background tab).
+pub(super) fn after_next_frame(f: impl FnOnce() + 'static) {
+    let Some(window) = web_sys::window() else {
+        return f();
+    };
+    let f = Rc::new(RefCell::new(Some(f)));
+    let run = {
+        let f = f.clone();
+        move || {
+            if let Some(f) = f.borrow_mut().take() {
+                f();
+            }
+        }
+    };
+    let run_too = run.clone();
+    let fallback = Closure::once_into_js(run);
+    let _ =
+        window.set_timeout_with_callback_and_timeout_and_arguments_0(fallback.unchecked_ref(), 200);
+    let after_paint = Closure::once_into_js(move || {
+        if let Some(window) = web_sys::window() {
+            let later = Closure::once_into_js(run_too);
+            let _ = window
+                .set_timeout_with_callback_and_timeout_and_arguments_0(later.unchecked_ref(), 0);
+        }
+    });
+    let _ = window.request_animation_frame(after_paint.unchecked_ref());
 }
