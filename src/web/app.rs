@@ -530,15 +530,7 @@ impl App {
         };
         // One task later than the first frame's: the page's own
         // after-first-frame work (marking it interactive) goes first.
-        after_next_frame(move || {
-            let later = Closure::once_into_js(spawn_all);
-            if let Some(window) = web_sys::window() {
-                let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
-                    later.unchecked_ref(),
-                    0,
-                );
-            }
-        });
+        after_next_frame(move || super::after(0, spawn_all));
     }
 
     /// Spawns actor `i`'s worker, if it has not been, and asks it to start.
@@ -585,7 +577,8 @@ impl App {
     fn arm_watchdog(&self, i: usize, serial: u64) {
         let me = self.me.clone();
         let generation = self.generation;
-        let fire = Closure::once_into_js(move || {
+        // A timer that cannot be set only loses the watchdog.
+        super::after(WATCHDOG_MS, move || {
             let Some(app) = me.upgrade() else { return };
             let stuck = {
                 let app = app.borrow();
@@ -612,13 +605,6 @@ impl App {
                 });
             }
         });
-        if let Some(window) = web_sys::window() {
-            // A timer that cannot be set only loses the watchdog.
-            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(
-                fire.unchecked_ref(),
-                WATCHDOG_MS,
-            );
-        }
     }
 
     /// Stops the run with a message; the rest of a link's replay waits for
@@ -910,25 +896,15 @@ pub(super) fn after_next_frame(f: impl FnOnce() + 'static) {
     let Some(window) = web_sys::window() else {
         return f();
     };
+    // Whichever comes first runs `f`; the other finds it gone.
     let f = Rc::new(RefCell::new(Some(f)));
-    let run = {
-        let f = f.clone();
-        move || {
-            if let Some(f) = f.borrow_mut().take() {
-                f();
-            }
+    let run = move || {
+        if let Some(f) = f.borrow_mut().take() {
+            f();
         }
     };
     let run_too = run.clone();
-    let fallback = Closure::once_into_js(run);
-    let _ =
-        window.set_timeout_with_callback_and_timeout_and_arguments_0(fallback.unchecked_ref(), 200);
-    let after_paint = Closure::once_into_js(move || {
-        if let Some(window) = web_sys::window() {
-            let later = Closure::once_into_js(run_too);
-            let _ = window
-                .set_timeout_with_callback_and_timeout_and_arguments_0(later.unchecked_ref(), 0);
-        }
-    });
+    super::after(200, run);
+    let after_paint = Closure::once_into_js(move || super::after(0, run_too));
     let _ = window.request_animation_frame(after_paint.unchecked_ref());
 }

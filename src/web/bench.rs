@@ -9,6 +9,8 @@ use std::rc::Rc;
 
 use gloo_worker::WorkerBridge;
 use js_sys::{Function, Object, Promise, Reflect};
+
+use super::now;
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;
 
@@ -42,16 +44,6 @@ struct Bench {
     /// How long posting the burst took the page.
     post_ms: f64,
     resolve: Function,
-}
-
-fn now() -> f64 {
-    let global = js_sys::global();
-    Reflect::get(&global, &"performance".into())
-        .ok()
-        .and_then(|p| Reflect::get(&p, &"now".into()).ok().map(|f| (p, f)))
-        .and_then(|(p, f)| Function::from(f).call0(&p).ok())
-        .and_then(|t| t.as_f64())
-        .unwrap_or(0.0)
 }
 
 impl Bench {

@@ -5,7 +5,7 @@
 //! [`crate::model::challenge`].
 
 use super::app::App;
-use crate::model::{Goal, Handled, Msg, Progress, Step};
+use crate::model::{Goal, Handled, Msg, Progress, Schedule, Step};
 
 /// The local-storage key of the learner's progress.
 const KEY: &str = "racelab-progress";
@@ -63,7 +63,9 @@ impl App {
             .summary;
         let g = summary.goals.iter().find(|g| g.goal == goal)?;
         match &g.witness {
-            Some(w) => Some(Some(w.split('-').filter(|s| !s.is_empty()).count())),
+            Some(w) => Schedule::parse(w, self.system.server_letter)
+                .ok()
+                .map(|s| Some(s.len())),
             None if summary.complete => Some(None),
             None => None,
         }

@@ -7,11 +7,10 @@
 //! batch ends.
 
 use gloo_worker::WorkerBridge;
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
 
 use super::actor_worker::{self, ActorWorker};
 use super::app::{App, Shared};
+use super::{after, now};
 use crate::live::{Action, Run, Tally};
 use crate::model::{ActorId, Scenario};
 use crate::wire::{FromActor, ToActor};
@@ -70,21 +69,6 @@ impl LiveBatch {
         } else {
             0.0
         }
-    }
-}
-
-fn now() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map_or(0.0, |p| p.now())
-}
-
-fn after(ms: i32, f: impl FnOnce() + 'static) {
-    let f = Closure::once_into_js(f);
-    if let Some(window) = web_sys::window() {
-        // A timer that cannot be set leaves the run waiting; the stall
-        // watchdog then reports it.
-        let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(f.unchecked_ref(), ms);
     }
 }
 

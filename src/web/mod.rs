@@ -58,6 +58,27 @@ pub fn start_worker(name: &str) -> bool {
     true
 }
 
+/// Runs `f` after `ms` milliseconds. A timer that cannot be set is lost;
+/// every caller has a watchdog or a fallback for that.
+pub(crate) fn after(ms: i32, f: impl FnOnce() + 'static) {
+    let f = Closure::once_into_js(f);
+    if let Some(window) = web_sys::window() {
+        let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(f.unchecked_ref(), ms);
+    }
+}
+
+/// Milliseconds on the page's clock (`performance.now()`), 0 without one.
+pub(crate) fn now() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
+/// A number held in attribute `name` of `el`, if it holds one.
+fn number_attr<T: std::str::FromStr>(el: &Element, name: &str) -> Option<T> {
+    el.get_attribute(name).and_then(|t| t.parse().ok())
+}
+
 /// Shows an error in the page instead of leaving it blank or frozen without
 /// a word. Only reached by a bug: every input from outside is checked.
 fn install_panic_hook() {
@@ -316,25 +337,19 @@ fn on_click(shared: &Shared, target: Element) {
         "back" => app.step_back(),
         "forward" => app.step_forward(),
         "jump" => {
-            if let Some(k) = button.get_attribute("data-to").and_then(|t| t.parse().ok()) {
+            if let Some(k) = number_attr(&button, "data-to") {
                 app.jump(k);
             }
         }
         "end" => app.jump(app.history.len() + app.future.len()),
         "branch" => {
-            if let Some(i) = button
-                .get_attribute("data-index")
-                .and_then(|t| t.parse().ok())
-            {
+            if let Some(i) = number_attr(&button, "data-index") {
                 app.return_to_branch(i);
             }
         }
         "help" => open_help(),
         "predict" => {
-            if let Some(i) = button
-                .get_attribute("data-index")
-                .and_then(|t| t.parse().ok())
-            {
+            if let Some(i) = number_attr(&button, "data-index") {
                 app.toggle_prediction(i);
             }
         }
@@ -356,10 +371,7 @@ fn on_click(shared: &Shared, target: Element) {
         "cancel-live" => app.cancel_live(),
         "clear-progress" => app.clear_progress(),
         "live-load" => {
-            if let Some(run) = button
-                .get_attribute("data-run")
-                .and_then(|t| t.parse().ok())
-            {
+            if let Some(run) = number_attr(&button, "data-run") {
                 app.load_live_run(run);
             }
         }
