@@ -19,6 +19,7 @@ pub mod explore;
 pub mod live;
 pub mod model;
 pub mod permalink;
+pub mod timeline;
 pub mod wire;
 
 #[cfg(target_arch = "wasm32")]
