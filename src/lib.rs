@@ -5,6 +5,8 @@
 //!
 //! - [`model`]: the actors (fridge, people), the network of FIFO channels,
 //!   schedules and scenarios. Pure: no I/O, no clocks, no randomness.
+//! - [`lang`]: the protocol language: protocols as text, checked and
+//!   interpreted (the built-ins are files in `protocols/`).
 //! - [`wire`]: the page ↔ worker messages and [`wire::ActorHost`], what an
 //!   actor's worker does with them.
 //! - [`live`]: live runs' bookkeeping: seeded delays, per-channel FIFO, the
@@ -16,6 +18,7 @@
 //! See ARCHITECTURE.md for the code map and the invariants.
 
 pub mod explore;
+pub mod lang;
 pub mod live;
 pub mod model;
 pub mod permalink;

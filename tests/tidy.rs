@@ -26,6 +26,7 @@ fn the_core_is_pure_and_deterministic() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut files = Vec::new();
     rust_files(&root.join("model"), &mut files);
+    rust_files(&root.join("lang"), &mut files);
     for extra in ["wire.rs", "permalink.rs", "live.rs", "timeline.rs"] {
         let path = root.join(extra);
         files.push((

@@ -1,0 +1,72 @@
+//! The protocol language: message-passing protocols as text.
+//!
+//! A protocol file declares its parameters, its message kinds and how each
+//! is shown, one server and its clients (each with state, phases, a start
+//! and one handler per message kind and phase), what the outcome of a run
+//! is and which outcomes are unsafe, and challenge goals. The reference is
+//! `docs/language.md`; the built-in scenarios are files in `protocols/`.
+//!
+//! The pipeline is [`syntax`] (lexer and parser, bounded against hostile
+//! input) → [`check`] (names resolved to slots, types checked) →
+//! [`program::Program`] → [`run`] (the interpreter). [`compile`] does the
+//! first three and reports every problem as `FILE:LINE:COL: message`.
+
+pub mod check;
+pub mod diag;
+pub mod program;
+pub mod run;
+pub mod syntax;
+
+use std::sync::Arc;
+
+pub use diag::Report;
+pub use program::Program;
+pub use run::{Handled, Instance, Message, RunError, Value};
+
+/// Parses and checks `source`; `file` names it in diagnostics.
+pub fn compile(file: &str, source: &str) -> Result<Program, Report> {
+    let report = |diagnostics| Report {
+        file: file.to_string(),
+        source: source.to_string(),
+        diagnostics,
+    };
+    let (ast, diags) = syntax::parse(source);
+    if !diags.is_empty() {
+        return Err(report(diags));
+    }
+    check::check(&ast, source).map_err(report)
+}
+
+/// The built-in protocols: name and source, in the order the page lists them.
+pub const BUILTINS: [(&str, &str); 6] = [
+    (
+        "look-before-take",
+        include_str!("../../protocols/look-before-take.race"),
+    ),
+    ("thirsty", include_str!("../../protocols/thirsty.race")),
+    ("take-if", include_str!("../../protocols/take-if.race")),
+    (
+        "check-then-withdraw",
+        include_str!("../../protocols/check-then-withdraw.race"),
+    ),
+    (
+        "withdraw-if",
+        include_str!("../../protocols/withdraw-if.race"),
+    ),
+    (
+        "poison-pill",
+        include_str!("../../protocols/poison-pill.race"),
+    ),
+];
+
+/// The file extension of protocol files.
+pub const EXTENSION: &str = "race";
+
+/// A built-in protocol, compiled. The built-ins are checked by the tests,
+/// so this only fails for an unknown name.
+pub fn builtin(name: &str) -> Option<Arc<Program>> {
+    let (_, source) = BUILTINS.iter().find(|(n, _)| *n == name)?;
+    compile(&format!("{name}.{EXTENSION}"), source)
+        .ok()
+        .map(Arc::new)
+}
