@@ -1,138 +1,291 @@
 //! The bank account, check-then-act, and the fixed protocols.
 
 use racelab::explore::{explore, Options};
-use racelab::model::bank::{Bank, CustomerPhase};
-use racelab::model::{ActorId, Msg, Outbox, Outcome, Protocol, Scenario, Schedule};
+use racelab::lang::{RunError, Value};
+use racelab::model::{
+    ActorId, ActorState, Handled, Msg, Outbox, Outcome, Scenario, Schedule, System,
+};
 use racelab::permalink::Link;
 
+const B: ActorId = ActorId::SERVER;
 const C1: ActorId = ActorId(1);
 
-/// Sends `msg` to an account holding `balance`; returns (reply, balance after).
-fn ask_bank(balance: i32, msg: Msg) -> (Msg, i32) {
-    let mut bank = Bank { balance };
+/// A built-in protocol with some parameters set.
+fn scenario(name: &str, params: &[(&str, i64)]) -> Scenario {
+    let mut s = Scenario::builtin(name).unwrap_or_else(|| panic!("no built-in {name}"));
+    for &(p, v) in params {
+        s = s.with(p, v).unwrap_or_else(|e| panic!("{name}: {e}"));
+    }
+    s
+}
+
+fn bank(protocol: &str, customers: i64, balance: i64, amount: i64) -> Scenario {
+    scenario(
+        protocol,
+        &[
+            ("customers", customers),
+            ("balance", balance),
+            ("amount", amount),
+        ],
+    )
+}
+
+/// A message of `system`'s protocol, by kind and fields.
+fn msg(system: &System, kind: &str, args: &[i32]) -> Msg {
+    system
+        .message(kind, args)
+        .unwrap_or_else(|| panic!("no message {kind}{args:?}"))
+}
+
+/// The bank's state holding `balance`, set by hand (the API only reads
+/// variables): balances at the edge of the integers are reached no other way.
+fn bank_state(system: &System, balance: i32) -> ActorState {
+    let mut state = system.init().states[0].clone();
+    let var = system
+        .inst
+        .role_of(0)
+        .vars
+        .iter()
+        .find(|v| v.name == "balance")
+        .expect("the bank has a balance");
+    state.slots[usize::from(var.slot)] = balance;
+    assert_eq!(system.var(B, &state, "balance"), Some(balance));
+    state
+}
+
+/// Sends `request` to an account holding `balance`; returns how it went and
+/// the balance after.
+fn ask_bank(system: &System, balance: i32, request: Msg) -> (Result<Msg, RunError>, i32) {
+    let mut state = bank_state(system, balance);
     let mut out = Outbox::new();
-    assert!(bank.handle(C1, msg, &mut out), "{msg:?} is a bank request");
-    assert_eq!(out.len(), 1, "exactly one reply");
-    assert_eq!(out[0].0, C1, "the reply goes back to the sender");
-    (out[0].1, bank.balance)
+    let handled = system.handle(B, &mut state, C1, request, &mut out);
+    let after = system.var(B, &state, "balance").unwrap();
+    match handled {
+        Ok(h) => {
+            assert_eq!(
+                h,
+                Handled::Done,
+                "{} is a bank request",
+                system.show(request)
+            );
+            assert_eq!(out.len(), 1, "exactly one reply");
+            assert_eq!(out[0].0, C1, "the reply goes back to the sender");
+            (Ok(out[0].1), after)
+        }
+        Err(e) => (Err(e), after),
+    }
 }
 
 #[test]
 fn bank_protocol_case_by_case() {
-    let r = |balance, ok| Msg::BankResult { balance, ok };
-    // (balance before, request, reply, balance after)
+    // The unfixed bank takes deposits, withdrawals and balance checks; the
+    // fixed one only its atomic withdraw-if.
+    let racy = Scenario::builtin("check-then-withdraw").unwrap().system();
+    let fixed = Scenario::builtin("withdraw-if").unwrap().system();
+    let r = |s: &System, balance, ok: bool| msg(s, "result", &[balance, i32::from(ok)]);
+    // (system, balance before, request, reply, balance after)
     let cases = [
-        (100, Msg::Balance, r(100, true), 100),
-        (100, Msg::Deposit(50), r(150, true), 150),
-        (100, Msg::Withdraw(60), r(40, true), 40),
-        (40, Msg::Withdraw(60), r(-20, true), -20), // unconditional: the race's point
-        (100, Msg::WithdrawIf(60), r(40, true), 40),
-        (40, Msg::WithdrawIf(60), r(40, false), 40), // the fix refuses
-        (60, Msg::WithdrawIf(60), r(0, true), 0),
-        (100, Msg::Deposit(-5), r(100, false), 100), // negative amounts are refused
-        (100, Msg::Withdraw(-5), r(100, false), 100),
-        (i32::MAX, Msg::Deposit(1), r(i32::MAX, false), i32::MAX), // no overflow
-        (i32::MIN, Msg::Withdraw(1), r(i32::MIN, false), i32::MIN),
+        (
+            &racy,
+            100,
+            msg(&racy, "balance", &[]),
+            r(&racy, 100, true),
+            100,
+        ),
+        (
+            &racy,
+            100,
+            msg(&racy, "deposit", &[50]),
+            r(&racy, 150, true),
+            150,
+        ),
+        (
+            &racy,
+            100,
+            msg(&racy, "withdraw", &[60]),
+            r(&racy, 40, true),
+            40,
+        ),
+        // Unconditional: the race's point.
+        (
+            &racy,
+            40,
+            msg(&racy, "withdraw", &[60]),
+            r(&racy, -20, true),
+            -20,
+        ),
+        (
+            &fixed,
+            100,
+            msg(&fixed, "withdraw_if", &[60]),
+            r(&fixed, 40, true),
+            40,
+        ),
+        // The fix refuses.
+        (
+            &fixed,
+            40,
+            msg(&fixed, "withdraw_if", &[60]),
+            r(&fixed, 40, false),
+            40,
+        ),
+        (
+            &fixed,
+            60,
+            msg(&fixed, "withdraw_if", &[60]),
+            r(&fixed, 0, true),
+            0,
+        ),
+        // Negative amounts are refused.
+        (
+            &racy,
+            100,
+            msg(&racy, "deposit", &[-5]),
+            r(&racy, 100, false),
+            100,
+        ),
+        (
+            &racy,
+            100,
+            msg(&racy, "withdraw", &[-5]),
+            r(&racy, 100, false),
+            100,
+        ),
+        (
+            &fixed,
+            100,
+            msg(&fixed, "withdraw_if", &[-5]),
+            r(&fixed, 100, false),
+            100,
+        ),
     ];
-    for (before, msg, reply, after) in cases {
-        assert_eq!(ask_bank(before, msg), (reply, after), "{before}, {msg:?}");
+    for (system, before, request, reply, after) in cases {
+        assert_eq!(
+            ask_bank(system, before, request),
+            (Ok(reply), after),
+            "{before}, {}",
+            system.show(request)
+        );
     }
-    let mut bank = Bank { balance: 1 };
-    assert!(
-        !bank.handle(C1, Msg::Drink(1), &mut Outbox::new()),
+    // Changed on purpose: the Rust bank refused a deposit or withdrawal that
+    // would overflow the balance (`ok: false`); the interpreter never wraps,
+    // so it is a runtime error naming the handler's line.
+    for (before, request) in [
+        (i32::MAX, msg(&racy, "deposit", &[1])),
+        (i32::MIN, msg(&racy, "withdraw", &[1])),
+    ] {
+        let (result, _) = ask_bank(&racy, before, request);
+        let err = result.expect_err("the balance would overflow");
+        assert!(err.message.starts_with("overflow"), "{err}");
+        assert!(err.line > 0);
+    }
+    // A reply is not a bank request: nothing happens.
+    let mut state = bank_state(&racy, 1);
+    let mut out = Outbox::new();
+    let reply = r(&racy, 0, true);
+    assert_eq!(
+        racy.handle(B, &mut state, C1, reply, &mut out),
+        Ok(Handled::Unexpected),
         "not a bank request"
     );
+    assert!(out.is_empty());
+    assert_eq!(racy.var(B, &state, "balance"), Some(1));
 }
 
 #[test]
 fn messages_read_as_the_page_shows_them() {
+    let racy = Scenario::builtin("check-then-withdraw").unwrap().system();
+    let fixed = Scenario::builtin("withdraw-if").unwrap().system();
+    let take_if = Scenario::builtin("take-if").unwrap().system();
     let labels = [
-        (Msg::Balance, "check balance"),
-        (Msg::Withdraw(60), "withdraw 60"),
-        (Msg::WithdrawIf(60), "withdraw 60 if enough"),
-        (Msg::Deposit(5), "deposit 5"),
-        (
-            Msg::BankResult {
-                balance: -20,
-                ok: true,
-            },
-            "balance -20",
-        ),
-        (
-            Msg::BankResult {
-                balance: 40,
-                ok: false,
-            },
-            "refused, balance 40",
-        ),
-        (Msg::TakeIf, "take 1 if more than 1 left"),
+        (&racy, "balance", &[][..], "check balance"),
+        (&racy, "withdraw", &[60], "withdraw 60"),
+        (&fixed, "withdraw_if", &[60], "withdraw 60 if enough"),
+        (&racy, "deposit", &[5], "deposit 5"),
+        (&racy, "result", &[-20, 1], "balance -20"),
+        (&racy, "result", &[40, 0], "refused, balance 40"),
+        (&take_if, "take_if", &[], "take 1 if more than 1 left"),
     ];
-    for (msg, label) in labels {
-        assert_eq!(msg.to_string(), label);
+    for (system, kind, args, label) in labels {
+        assert_eq!(system.show(msg(system, kind, args)), label);
     }
 }
 
-fn bank(protocol: Protocol, customers: i64, balance: i64, amount: i64) -> Scenario {
-    Scenario::bank(protocol, customers, balance, amount).unwrap()
+/// An outcome's first value: the balance (or drinks left).
+fn left(o: &Outcome) -> i32 {
+    match o.values.first() {
+        Some(Value::Int(n)) => *n,
+        other => panic!("no number first in {o:?}: {other:?}"),
+    }
 }
 
 fn outcomes(s: &Scenario, options: &Options) -> Vec<(i32, Vec<u8>)> {
     explore(s, options)
         .outcomes
         .iter()
-        .map(|o| (o.outcome.left(), o.outcome.served().to_vec()))
+        .map(|o| (left(&o.outcome), o.outcome.clients().to_vec()))
         .collect()
 }
 
 #[test]
 fn check_then_withdraw_overdraws() {
-    let two = bank(Protocol::CheckThenWithdraw, 2, 100, 60);
-    assert_eq!(two, Scenario::default_for(Protocol::CheckThenWithdraw));
+    let two = bank("check-then-withdraw", 2, 100, 60);
+    assert_eq!(two, Scenario::builtin("check-then-withdraw").unwrap());
     assert_eq!(
         outcomes(&two, &Options::default()),
         vec![(-20, vec![1, 2]), (40, vec![1]), (40, vec![2])]
     );
-    let three = bank(Protocol::CheckThenWithdraw, 3, 100, 60);
+    let three = bank("check-then-withdraw", 3, 100, 60);
     let balances: Vec<i32> = outcomes(&three, &Options::default())
         .iter()
         .map(|o| o.0)
         .collect();
     assert_eq!(balances, vec![-80, -20, -20, -20, 40, 40, 40]);
     // A customer who sees too little does not withdraw.
-    let poor = bank(Protocol::CheckThenWithdraw, 2, 50, 60);
+    let poor = bank("check-then-withdraw", 2, 50, 60);
     assert_eq!(outcomes(&poor, &Options::default()), vec![(50, vec![])]);
+}
+
+fn overdrawn(system: &System, o: &Outcome) -> bool {
+    system
+        .unsafe_why(o)
+        .is_some_and(|why| why.starts_with("Overdrawn"))
 }
 
 #[test]
 fn the_fixed_protocols_are_never_unsafe_up_to_six_clients() {
     for clients in 1..=6 {
         for (balance, amount) in [(100, 60), (100, 30), (0, 1), (120, 40)] {
-            let s = bank(Protocol::WithdrawIf, clients, balance, amount);
+            let s = bank("withdraw-if", clients, balance, amount);
+            let system = s.system();
             let report = explore(&s, &Options::default());
             assert!(report.complete);
             for o in &report.outcomes {
                 assert!(
-                    !o.outcome.is_unsafe() && o.outcome.left() >= 0,
+                    system.unsafe_why(&o.outcome).is_none() && left(&o.outcome) >= 0,
                     "{s:?}: {}",
-                    o.outcome
+                    system.show_outcome(&o.outcome)
                 );
             }
             // The unfixed protocol does overdraw whenever two can afford it.
-            let racy = bank(Protocol::CheckThenWithdraw, clients, balance, amount);
-            let overdrawn = explore(&racy, &Options::default())
+            let racy = bank("check-then-withdraw", clients, balance, amount);
+            let racy_system = racy.system();
+            let is_overdrawn = explore(&racy, &Options::default())
                 .outcomes
                 .iter()
-                .any(|o| o.outcome.overdrawn());
+                .any(|o| overdrawn(&racy_system, &o.outcome));
             // Overdrawing needs two customers who both see enough, and more
             // withdrawn in all than there is.
             let possible = clients >= 2 && balance >= amount && clients * amount > balance;
-            assert_eq!(overdrawn, possible, "{racy:?}");
+            assert_eq!(is_overdrawn, possible, "{racy:?}");
         }
         for drinks in 0..=5 {
-            let s = Scenario::new(Protocol::TakeIf, clients, drinks, 1).unwrap();
+            let s = scenario("take-if", &[("people", clients), ("drinks", drinks)]);
+            let system = s.system();
             for o in explore(&s, &Options::default()).outcomes {
-                assert!(!o.outcome.is_unsafe(), "{s:?}: {}", o.outcome);
-                assert!(o.outcome.left() >= 1 || drinks == 0, "{s:?}: {}", o.outcome);
+                let text = system.show_outcome(&o.outcome);
+                assert!(system.unsafe_why(&o.outcome).is_none(), "{s:?}: {text}");
+                assert!(left(&o.outcome) >= 1 || drinks == 0, "{s:?}: {text}");
             }
         }
     }
@@ -140,32 +293,28 @@ fn the_fixed_protocols_are_never_unsafe_up_to_six_clients() {
 
 #[test]
 fn an_empty_fridge_is_not_a_politeness_failure_when_nobody_took_a_drink() {
-    let s = Scenario::new(Protocol::LookBeforeTake, 2, 0, 1).unwrap();
+    let s = scenario("look-before-take", &[("people", 2), ("drinks", 0)]);
+    let system = s.system();
     let report = explore(&s, &Options::default());
     assert_eq!(report.outcomes.len(), 1);
     let o = &report.outcomes[0].outcome;
     assert_eq!(
         o,
-        &Outcome::Fridge {
-            drinks_left: 0,
-            served: vec![],
-            polite: true
+        &Outcome {
+            values: vec![Value::Int(0), Value::Clients(vec![])],
+            error: None,
         }
     );
-    assert!(!o.politeness_failed());
-    assert_eq!(o.to_string(), "0 drinks left; nobody got a drink");
+    assert_eq!(system.unsafe_why(o), None);
+    assert_eq!(system.show_outcome(o), "0 drinks left; nobody got a drink");
 }
 
 #[test]
 fn customers_narrate_and_describe_what_they_saw() {
-    let s = Scenario::default_for(Protocol::CheckThenWithdraw);
+    let s = Scenario::builtin("check-then-withdraw").unwrap();
     let system = s.system();
     assert_eq!(
-        (
-            system.server_letter,
-            system.name(ActorId(0)),
-            system.name(C1)
-        ),
+        (system.server_letter, system.name(B), system.name(C1)),
         ('B', "Bank".to_string(), "Customer 1".to_string())
     );
     let (world, deliveries) = system
@@ -179,21 +328,16 @@ fn customers_narrate_and_describe_what_they_saw() {
         system.narrate(&deliveries[5]),
         "Bank received withdraw 60 from Customer 2 and replied: balance -20"
     );
+    assert_eq!(system.phase_name(C1, &world.states[1]), "withdrawing");
+    // The last message Customer 1 received: the balance it saw.
+    let seen = deliveries[2].msg;
+    assert_eq!(deliveries[2].step.to, C1);
+    assert_eq!(seen, msg(&system, "result", &[100, 1]));
     assert_eq!(
-        world.states[1].customer_phase(),
-        Some(CustomerPhase::Withdrawing)
-    );
-    assert_eq!(
-        world.states[1].describe(Some(deliveries[2].sent.first().map_or(
-            Msg::Balance,
-            |_| Msg::BankResult {
-                balance: 100,
-                ok: true
-            }
-        ))),
+        system.describe(C1, &world.states[1], Some(seen)),
         "saw balance 100, withdrawing"
     );
-    assert_eq!(world.states[0].describe(None), "balance -20");
+    assert_eq!(system.describe(B, &world.states[0], None), "balance -20");
 }
 
 #[test]
@@ -207,7 +351,12 @@ fn bank_parameters_are_range_checked() {
         (2, 100, -60, "Amount"),
         (2, 100, 5_000_000, "Amount"),
     ] {
-        let err = Scenario::bank(Protocol::CheckThenWithdraw, k, b, a).unwrap_err();
+        let err = Scenario::builtin("check-then-withdraw")
+            .unwrap()
+            .with("customers", k)
+            .and_then(|s| s.with("balance", b))
+            .and_then(|s| s.with("amount", a))
+            .unwrap_err();
         assert_eq!(err.field, field);
     }
 }
@@ -215,17 +364,18 @@ fn bank_parameters_are_range_checked() {
 #[test]
 fn permalinks_of_every_scenario_round_trip() {
     let cases = [
-        (bank(Protocol::CheckThenWithdraw, 2, 100, 60), "1B-2B-B1"),
-        (bank(Protocol::WithdrawIf, 5, 300, 70), "5B-B5"),
+        (bank("check-then-withdraw", 2, 100, 60), "1B-2B-B1"),
+        (bank("withdraw-if", 5, 300, 70), "5B-B5"),
         (
-            Scenario::new(Protocol::TakeIf, 4, 3, 1).unwrap(),
+            scenario("take-if", &[("people", 4), ("drinks", 3)]),
             "4F-F4-1F",
         ),
     ];
     for (scenario, text) in cases {
+        let letter = scenario.system().server_letter;
         let link = Link {
             scenario,
-            schedule: Schedule::parse(text, scenario.system().server_letter).unwrap(),
+            schedule: Schedule::parse(text, letter).unwrap(),
             terminated_after: None,
             predicted: None,
         };
@@ -234,7 +384,7 @@ fn permalinks_of_every_scenario_round_trip() {
     }
     assert_eq!(
         Link {
-            scenario: Scenario::default_for(Protocol::CheckThenWithdraw),
+            scenario: Scenario::builtin("check-then-withdraw").unwrap(),
             schedule: Schedule::default(),
             terminated_after: None,
             predicted: None,
@@ -265,7 +415,10 @@ fn permalinks_of_every_scenario_round_trip() {
 
 #[test]
 fn after_the_poison_pill_requests_are_never_answered() {
-    let s = Scenario::poison_pill(2, 3, 2).unwrap();
+    let s = scenario(
+        "poison-pill",
+        &[("people", 2), ("drinks", 3), ("requests", 2)],
+    );
     let system = s.system();
     assert_eq!(system.name(ActorId(3)), "Owner");
     // Person 1's first request, then the owner's stop, then the rest.
@@ -274,27 +427,20 @@ fn after_the_poison_pill_requests_are_never_answered() {
     assert!(world.net.is_empty());
     let ignored: Vec<String> = deliveries
         .iter()
-        .filter(|d| d.handled == racelab::model::Handled::Ignored)
+        .filter(|d| matches!(d.handled, Handled::Ignored(_)))
         .map(|d| system.narrate(d))
         .collect();
-    assert_eq!(
-        ignored,
-        vec![
-            "Fridge received take 1 from Person 1 but had stopped, so ignored it",
-            "Fridge received take 1 from Person 2 but had stopped, so ignored it",
-            "Fridge received take 1 from Person 2 but had stopped, so ignored it",
-        ]
-    );
-    let outcome = s.outcome(&world);
+    assert_eq!(ignored.len(), 3);
+    let outcome = system.outcome(&world);
     assert_eq!(
         outcome,
-        Outcome::PoisonPill {
-            drinks_left: 2,
-            unanswered: vec![1, 2, 2]
+        Outcome {
+            values: vec![Value::Int(2), Value::Clients(vec![1, 2, 2])],
+            error: None,
         }
     );
     assert_eq!(
-        outcome.to_string(),
+        system.show_outcome(&outcome),
         "2 drinks left; unanswered: 1 from Person 1, 2 from Person 2"
     );
     // Whatever the order, every request is answered or not, never both, and
@@ -302,9 +448,14 @@ fn after_the_poison_pill_requests_are_never_answered() {
     let report = explore(&s, &Options::default());
     assert_eq!(report.outcomes.len(), 9);
     for o in &report.outcomes {
-        let unanswered = o.outcome.served().len() as i32;
+        let unanswered = o.outcome.clients().len() as i32;
         let answered = 4 - unanswered;
-        assert_eq!(o.outcome.left(), (3 - answered).max(0), "{}", o.outcome);
+        assert_eq!(
+            left(&o.outcome),
+            (3 - answered).max(0),
+            "{}",
+            system.show_outcome(&o.outcome)
+        );
     }
     let link = Link {
         scenario: s,
@@ -321,11 +472,24 @@ fn after_the_poison_pill_requests_are_never_answered() {
         .unwrap_err()
         .0
         .contains("Requests must be"));
+    // Pinned, last so that everything above is checked either way: how the
+    // narration says why the fridge ignored each request.
+    assert_eq!(
+        ignored,
+        vec![
+            "Fridge received take 1 from Person 1 but had stopped, so ignored it",
+            "Fridge received take 1 from Person 2 but had stopped, so ignored it",
+            "Fridge received take 1 from Person 2 but had stopped, so ignored it",
+        ]
+    );
 }
 
 #[test]
 fn terminate_drops_everything_in_flight_to_the_fridge() {
-    let s = Scenario::poison_pill(2, 3, 2).unwrap();
+    let s = scenario(
+        "poison-pill",
+        &[("people", 2), ("drinks", 3), ("requests", 2)],
+    );
     let system = s.system();
     let (mut world, _) = system
         .replay(&Schedule::parse("1F-F1", 'F').unwrap())
@@ -333,7 +497,7 @@ fn terminate_drops_everything_in_flight_to_the_fridge() {
     let dropped = system.terminate(&mut world, ActorId::SERVER);
     let labels: Vec<String> = dropped
         .iter()
-        .map(|(step, msg)| format!("{msg} from {}", system.name(step.from)))
+        .map(|(step, msg)| format!("{} from {}", system.show(*msg), system.name(step.from)))
         .collect();
     // Person 1's second request, Person 2's two, and the owner's stop: the
     // requests ahead of the stop are dropped too, unlike with the poison pill.
@@ -347,7 +511,10 @@ fn terminate_drops_everything_in_flight_to_the_fridge() {
         ]
     );
     assert!(world.net.is_empty());
-    assert_eq!(world.states[0].drinks(), Some(2));
+    assert_eq!(
+        system.var(ActorId::SERVER, &world.states[0], "drinks"),
+        Some(2)
+    );
     // In a link: terminated after 2 deliveries; nothing to the fridge after.
     let link =
         Link::parse("v=1&scenario=poison-pill&people=2&drinks=3&requests=2&t=2&s=1F-F1").unwrap();

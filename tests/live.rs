@@ -9,8 +9,28 @@ use std::collections::{BTreeSet, VecDeque};
 
 use racelab::explore::{explore, Options};
 use racelab::live::{Action, Rng, Run, Tally};
-use racelab::model::{ActorId, Msg, Outcome, Protocol, Scenario};
+use racelab::model::{ActorId, Msg, Outcome, Scenario};
 use racelab::wire::{ActorHost, FromActor, ToActor};
+
+/// A built-in protocol with some parameters set.
+fn scenario(name: &str, params: &[(&str, i64)]) -> Scenario {
+    let mut s = Scenario::builtin(name).unwrap_or_else(|| panic!("no built-in {name}"));
+    for &(p, v) in params {
+        s = s.with(p, v).unwrap_or_else(|e| panic!("{name}: {e}"));
+    }
+    s
+}
+
+fn pill(people: i64, drinks: i64, requests: i64) -> Scenario {
+    scenario(
+        "poison-pill",
+        &[
+            ("people", people),
+            ("drinks", drinks),
+            ("requests", requests),
+        ],
+    )
+}
 
 /// Runs one live run of `scenario` against simulated workers whose timing is
 /// drawn from `chaos`; returns the checked outcome and the run.
@@ -22,13 +42,14 @@ fn simulate(
     chaos: &mut Rng,
 ) -> (Outcome, Run) {
     let system = scenario.system();
-    let n = system.actors.len();
+    let n = system.actors();
     let mut hosts: Vec<ActorHost> = (0..n).map(|_| ActorHost::default()).collect();
-    for (i, actor) in system.actors.iter().enumerate() {
-        hosts[i].receive(ToActor::Init {
+    for (i, host) in hosts.iter_mut().enumerate() {
+        let reply = host.receive(ToActor::Init {
             id: ActorId(i as u8),
-            actor: *actor,
+            scenario: scenario.clone(),
         });
+        assert!(matches!(reply, FromActor::Started { .. }), "{reply:?}");
     }
     let mut run = Run::new(n, jitter, seed, index);
     // What each worker has been posted and not handled, and what it has
@@ -114,10 +135,17 @@ fn possible(scenario: &Scenario) -> BTreeSet<Outcome> {
 fn every_live_run_is_a_schedule_the_model_accepts() {
     let scenarios = [
         Scenario::default(),
-        Scenario::new(Protocol::Thirsty, 3, 4, 2).unwrap(),
-        Scenario::new(Protocol::TakeIf, 4, 2, 1).unwrap(),
-        Scenario::bank(Protocol::CheckThenWithdraw, 3, 100, 60).unwrap(),
-        Scenario::poison_pill(2, 3, 2).unwrap(),
+        scenario("thirsty", &[("people", 3), ("drinks", 4), ("ask", 2)]),
+        scenario("take-if", &[("people", 4), ("drinks", 2)]),
+        scenario(
+            "check-then-withdraw",
+            &[("customers", 3), ("balance", 100), ("amount", 60)],
+        ),
+        scenario(
+            "withdraw-if",
+            &[("customers", 3), ("balance", 100), ("amount", 40)],
+        ),
+        pill(2, 3, 2),
     ];
     let mut chaos = Rng::new(2024);
     for scenario in &scenarios {
@@ -128,8 +156,9 @@ fn every_live_run_is_a_schedule_the_model_accepts() {
                     simulate(scenario, jitter, 9, index + 100 * i as u32, &mut chaos);
                 assert!(
                     possible.contains(&outcome),
-                    "{}: impossible outcome {outcome}",
-                    scenario.describe()
+                    "{}: impossible outcome {}",
+                    scenario.describe(),
+                    scenario.system().show_outcome(&outcome)
                 );
             }
         }
@@ -158,8 +187,9 @@ fn random_timing_finds_every_outcome_of_look_before_take() {
     // Each outcome's first run replays to that outcome in the model.
     for (outcome, &(_, first)) in &tally.outcomes {
         let schedule = tally.schedule(first).unwrap();
-        let (world, _) = scenario.system().replay(&schedule).unwrap();
-        assert_eq!(&scenario.outcome(&world), outcome);
+        let system = scenario.system();
+        let (world, _) = system.replay(&schedule).unwrap();
+        assert_eq!(&system.outcome(&world), outcome);
     }
     assert!(tally.schedule(3000).is_none());
 }
@@ -169,7 +199,7 @@ fn delays_never_reorder_a_channel() {
     // A pipelining person gets several replies down one channel, each with
     // a different count left; with delays drawn per message and timers
     // firing in any order, they must still be posted in the order sent.
-    let scenario = Scenario::poison_pill(1, 5, 4).unwrap();
+    let scenario = pill(1, 5, 4);
     let mut chaos = Rng::new(5);
     for index in 0..200 {
         simulate(&scenario, 50, 77, index, &mut chaos);
@@ -181,16 +211,17 @@ fn delays_are_drawn_from_the_seed() {
     let delays = |seed: u64, index: u32| {
         let scenario = Scenario::default();
         let system = scenario.system();
-        let mut run = Run::new(system.actors.len(), 20, seed, index);
+        let mut run = Run::new(system.actors(), 20, seed, index);
         let world = system.init();
+        let look = system.message("drink", &[0]).unwrap();
         let mut actions = Vec::new();
         for (i, state) in world.states.iter().enumerate() {
             let sent = if i == 0 {
                 vec![]
             } else {
-                vec![(ActorId::SERVER, Msg::Drink(0))]
+                vec![(ActorId::SERVER, look)]
             };
-            run.started(ActorId(i as u8), *state, &sent, &mut actions)
+            run.started(ActorId(i as u8), state.clone(), &sent, &mut actions)
                 .unwrap();
         }
         actions
@@ -204,26 +235,22 @@ fn delays_are_drawn_from_the_seed() {
 fn a_reply_nobody_asked_for_is_an_error_not_a_panic() {
     let scenario = Scenario::default();
     let system = scenario.system();
-    let mut run = Run::new(system.actors.len(), 0, 1, 0);
-    let state = system.init().states[0];
+    let mut run = Run::new(system.actors(), 0, 1, 0);
+    let state = system.init().states[0].clone();
+    let look: Msg = system.message("drink", &[0]).unwrap();
     let mut actions = Vec::new();
     assert!(run
-        .handled(ActorId(0), state, &vec![], &mut actions)
+        .handled(ActorId(0), state.clone(), &vec![], &mut actions)
         .is_err());
     assert!(run
-        .started(ActorId(9), state, &vec![], &mut actions)
+        .started(ActorId(9), state.clone(), &vec![], &mut actions)
         .is_err());
-    run.started(ActorId(0), state, &vec![], &mut actions)
+    run.started(ActorId(0), state.clone(), &vec![], &mut actions)
         .unwrap();
     assert!(run
-        .started(ActorId(0), state, &vec![], &mut actions)
+        .started(ActorId(0), state.clone(), &vec![], &mut actions)
         .is_err());
     assert!(run
-        .started(
-            ActorId(1),
-            state,
-            &vec![(ActorId(7), Msg::Drink(0))],
-            &mut actions
-        )
+        .started(ActorId(1), state, &vec![(ActorId(7), look)], &mut actions)
         .is_err());
 }

@@ -1,16 +1,28 @@
 //! Permalinks: round trips, and every malformed link is an error message.
 
-use racelab::model::{Protocol, Scenario, Schedule};
+use racelab::model::{Scenario, Schedule};
 use racelab::permalink::Link;
+
+/// A built-in protocol with some parameters set.
+fn scenario(name: &str, params: &[(&str, i64)]) -> Scenario {
+    let mut s = Scenario::builtin(name).unwrap_or_else(|| panic!("no built-in {name}"));
+    for &(p, v) in params {
+        s = s.with(p, v).unwrap_or_else(|e| panic!("{name}: {e}"));
+    }
+    s
+}
 
 #[test]
 fn links_round_trip() {
     let cases = [
         (Scenario::default(), ""),
         (Scenario::default(), "1F-2F-F1-F2-1F"),
-        (Scenario::new(Protocol::Thirsty, 2, 2, 3).unwrap(), "2F-F2"),
         (
-            Scenario::new(Protocol::LookBeforeTake, 8, 20, 3).unwrap(),
+            scenario("thirsty", &[("people", 2), ("drinks", 2), ("ask", 3)]),
+            "2F-F2",
+        ),
+        (
+            scenario("look-before-take", &[("people", 8), ("drinks", 20)]),
             "8F-F8-8F",
         ),
     ];
@@ -48,7 +60,11 @@ fn an_empty_fragment_is_the_default_scenario() {
 #[test]
 fn unknown_keys_are_skipped() {
     let link = Link::parse("v=1&scenario=thirsty&people=2&drinks=2&ask=3&s=1F&later=yes").unwrap();
-    assert_eq!(link.scenario.people, 2);
+    assert_eq!(link.scenario.param("people"), Some(2));
+    assert_eq!(
+        link.scenario,
+        scenario("thirsty", &[("people", 2), ("drinks", 2), ("ask", 3)])
+    );
 }
 
 #[test]

@@ -5,19 +5,40 @@ use std::collections::BTreeSet;
 
 use racelab::explore::{explore, Options};
 use racelab::model::predict::Shape;
-use racelab::model::{Protocol, Scenario};
+use racelab::model::Scenario;
+
+/// A built-in protocol with some parameters set.
+fn scenario(name: &str, params: &[(&str, i64)]) -> Scenario {
+    let mut s = Scenario::builtin(name).unwrap_or_else(|| panic!("no built-in {name}"));
+    for &(p, v) in params {
+        s = s.with(p, v).unwrap_or_else(|e| panic!("{name}: {e}"));
+    }
+    s
+}
 
 fn scenarios() -> Vec<Scenario> {
     let mut all = vec![Scenario::default()];
     for people in 1..=4 {
         for drinks in 0..=4 {
-            all.push(Scenario::new(Protocol::LookBeforeTake, people, drinks, 1).unwrap());
-            all.push(Scenario::new(Protocol::TakeIf, people, drinks, 1).unwrap());
-            all.push(Scenario::new(Protocol::Thirsty, people, drinks, 2).unwrap());
-            all.push(Scenario::poison_pill(people.min(3), drinks, 2).unwrap());
+            let fridge = [("people", people), ("drinks", drinks)];
+            all.push(scenario("look-before-take", &fridge));
+            all.push(scenario("take-if", &fridge));
+            all.push(scenario("thirsty", &[("ask", 2), fridge[0], fridge[1]]));
+            all.push(scenario(
+                "poison-pill",
+                &[
+                    ("people", people.min(3)),
+                    ("drinks", drinks),
+                    ("requests", 2),
+                ],
+            ));
         }
-        all.push(Scenario::bank(Protocol::CheckThenWithdraw, people, 100, 60).unwrap());
-        all.push(Scenario::bank(Protocol::WithdrawIf, people, 100, 30).unwrap());
+        for (name, amount) in [("check-then-withdraw", 60), ("withdraw-if", 30)] {
+            all.push(scenario(
+                name,
+                &[("customers", people), ("balance", 100), ("amount", amount)],
+            ));
+        }
     }
     all
 }
@@ -26,11 +47,15 @@ fn scenarios() -> Vec<Scenario> {
 fn every_possible_outcome_is_a_candidate() {
     for s in scenarios() {
         let candidates = s.candidates();
+        let system = s.system();
         for o in explore(&s, &Options::default()).outcomes {
+            let shape = s.shape_of(&o.outcome).expect("every built-in has shapes");
             assert!(
-                candidates.contains(&o.outcome.shape()),
-                "{s:?}: {} is not a candidate",
-                o.outcome
+                candidates.contains(&shape),
+                "{}: {}: {} is not a candidate",
+                s.name(),
+                s.describe(),
+                system.show_outcome(&o.outcome)
             );
         }
     }
@@ -68,7 +93,7 @@ fn the_reading_puzzle_graded() {
 
 #[test]
 fn bank_shapes_read_as_balances() {
-    let s = Scenario::default_for(Protocol::CheckThenWithdraw);
+    let s = Scenario::builtin("check-then-withdraw").unwrap();
     let words: Vec<String> = s
         .candidates()
         .iter()
@@ -112,4 +137,19 @@ fn predictions_ride_in_the_permalink() {
         .unwrap_err();
         assert!(err.0.contains("names no candidate outcome"), "{bad}: {err}");
     }
+}
+
+#[test]
+fn a_runtime_error_has_no_shape_and_makes_no_candidate_possible() {
+    use racelab::model::Outcome;
+    let s = Scenario::default();
+    let failed = Outcome {
+        values: vec![],
+        error: Some("Fridge failed: overflow at line 39".to_string()),
+    };
+    assert_eq!(s.shape_of(&failed), None);
+    let grade = s.grade(&[0].into(), &[failed]);
+    assert_eq!(grade.wrong, vec![s.candidates()[0]]);
+    assert!(grade.found.is_empty() && grade.missed.is_empty());
+    assert_eq!(grade.ruled_out.len(), s.candidates().len() - 1);
 }

@@ -5,13 +5,14 @@
 //! every worker must hold its actor's state in that world, and the
 //! diagram's arrows must pair each delivery with the send it consumed.
 
-use racelab::model::{ActorId, Handled, Msg, Protocol, Scenario, Schedule, Step, System, World};
+use racelab::model::{ActorId, Handled, Msg, Scenario, Schedule, Step, System, World};
 use racelab::timeline::{Refused, Timeline, Travel};
 use racelab::wire::{ActorHost, FromActor, ToActor};
 
 /// The page in miniature: the timeline, and one worker per actor (`None`
 /// once killed).
 struct Page {
+    scenario: Scenario,
     system: System,
     tl: Timeline,
     workers: Vec<Option<ActorHost>>,
@@ -21,18 +22,29 @@ fn scenario(name: &str) -> Scenario {
     match name {
         "polite" => Scenario::default(),
         // One person pipelining two requests, the owner's poison pill.
-        "pill" => Scenario::poison_pill(1, 2, 2).unwrap(),
+        "pill" => pill(1, 2, 2),
         // Two people with a request each, and the owner.
-        "pill2" => Scenario::poison_pill(2, 2, 1).unwrap(),
+        "pill2" => pill(2, 2, 1),
         other => panic!("no scenario {other}"),
     }
 }
 
+fn pill(people: i64, drinks: i64, requests: i64) -> Scenario {
+    Scenario::builtin("poison-pill")
+        .unwrap()
+        .with("people", people)
+        .and_then(|s| s.with("drinks", drinks))
+        .and_then(|s| s.with("requests", requests))
+        .unwrap()
+}
+
 impl Page {
     fn new(name: &str) -> Page {
-        let system = scenario(name).system();
+        let scenario = scenario(name);
+        let system = scenario.system();
         let mut page = Page {
             tl: Timeline::new(system.init()),
+            scenario,
             system,
             workers: Vec::new(),
         };
@@ -41,12 +53,12 @@ impl Page {
     }
 
     fn fresh_workers(&mut self) {
-        self.workers = (0..self.system.actors.len())
+        self.workers = (0..self.system.actors())
             .map(|i| {
                 let mut host = ActorHost::default();
                 let reply = host.receive(ToActor::Init {
                     id: ActorId(i as u8),
-                    actor: self.system.actors[i],
+                    scenario: self.scenario.clone(),
                 });
                 assert!(matches!(reply, FromActor::Started { .. }));
                 Some(host)
@@ -72,6 +84,7 @@ impl Page {
             handled,
             state,
             sent,
+            error,
         } = worker.receive(ToActor::Deliver {
             from: step.from,
             msg,
@@ -79,17 +92,19 @@ impl Page {
         else {
             panic!("the worker handles the delivery")
         };
-        assert!(self.tl.answer(handled, state, sent).is_some());
+        assert!(self.tl.answer(handled, state, sent, error).is_some());
         true
     }
 
     /// Carries out a travel: restores, then redoes.
     fn travel(&mut self, travel: Result<Travel, Refused>) -> Result<(), Refused> {
         let travel = travel?;
-        for &(id, state) in &travel.restore {
+        for (id, state) in &travel.restore {
             if let Some(worker) = self.workers[id.index()].as_mut() {
                 assert_eq!(
-                    worker.receive(ToActor::Restore { state }),
+                    worker.receive(ToActor::Restore {
+                        state: state.clone()
+                    }),
                     FromActor::Restored
                 );
             }
@@ -198,10 +213,10 @@ impl Page {
             let mut expected = ActorHost::default();
             expected.receive(ToActor::Init {
                 id: ActorId(i as u8),
-                actor: self.system.actors[i],
+                scenario: self.scenario.clone(),
             });
             expected.receive(ToActor::Restore {
-                state: world.states[i],
+                state: world.states[i].clone(),
             });
             assert_eq!(
                 format!("{worker:?}"),
@@ -415,7 +430,7 @@ fn one_delivery_is_outstanding_at_a_time() {
     page.op("<").unwrap();
     let (look, reply) = (page.step("2F"), page.step("F1"));
     let msg = page.tl.begin(look, true).expect("deliverable");
-    assert_eq!(msg, Msg::Drink(0));
+    assert_eq!(msg, page.system.message("drink", &[0]).unwrap());
     assert!(page.tl.pending());
     assert_eq!(page.tl.begin(reply, true), None);
     assert_eq!(page.tl.jump(0), Err(Refused::Pending));
@@ -430,12 +445,15 @@ fn one_delivery_is_outstanding_at_a_time() {
     assert_eq!(page.tl.past().last().map(|e| e.handled), Some(None));
     let mut world = page.tl.past().last().unwrap().before().clone();
     let d = page.system.deliver(&mut world, look).unwrap();
-    let state = world.states[0];
-    let entry = page.tl.answer(d.handled, state, d.sent.clone()).unwrap();
+    let state = world.states[0].clone();
+    let entry = page
+        .tl
+        .answer(d.handled, state.clone(), d.sent.clone(), None)
+        .unwrap();
     assert_eq!(entry.delivery(), Some(d));
     assert!(entry.by_hand);
     assert_eq!(page.tl.world(), &world);
-    assert_eq!(page.tl.answer(Handled::Done, state, Vec::new()), None);
+    assert_eq!(page.tl.answer(Handled::Done, state, Vec::new(), None), None);
 }
 
 /// Going back restores only the workers the undone deliveries reached,
@@ -452,9 +470,12 @@ fn going_back_restores_each_reached_worker_once() {
     assert_eq!(
         travel.restore,
         vec![
-            (ActorId(1), start.states[1]),
-            (ActorId::SERVER, page.tl.past()[0].before().states[0]),
-            (ActorId(2), start.states[2]),
+            (ActorId(1), start.states[1].clone()),
+            (
+                ActorId::SERVER,
+                page.tl.past()[0].before().states[0].clone()
+            ),
+            (ActorId(2), start.states[2].clone()),
         ]
     );
     assert!(travel.redo.is_empty());
@@ -489,7 +510,12 @@ fn arrows(scenario: &str, ops: &str) -> String {
                 (None, true) => "dropped".to_string(),
                 (None, false) => "…".to_string(),
             };
-            format!("{} {}: {}→{end}", a.step.display(letter), a.msg, a.sent)
+            format!(
+                "{} {}: {}→{end}",
+                a.step.display(letter),
+                page.system.show(a.msg),
+                a.sent
+            )
         })
         .collect::<Vec<_>>()
         .join("\n")
@@ -565,9 +591,11 @@ fn a_pending_delivery_is_drawn_without_its_sends() {
 /// and forward again: the world always matches the model's.
 #[test]
 fn every_point_of_every_run_can_be_returned_to() {
-    let system = Scenario::new(Protocol::LookBeforeTake, 2, 2, 1)
-        .unwrap()
-        .system();
+    let scenario = Scenario::default()
+        .with("people", 2)
+        .and_then(|s| s.with("drinks", 2))
+        .unwrap();
+    let system = scenario.system();
     // Depth-first over every complete schedule.
     let mut runs = Vec::new();
     let mut stack = vec![Schedule::default()];
@@ -588,6 +616,7 @@ fn every_point_of_every_run_can_be_returned_to() {
     for run in runs {
         let mut page = Page {
             tl: Timeline::new(system.init()),
+            scenario: scenario.clone(),
             system: system.clone(),
             workers: Vec::new(),
         };
