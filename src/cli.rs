@@ -1,37 +1,53 @@
-//! The command line: the explorer for handouts, scripts and benchmarks.
+//! The command line: the explorer, the checker and the replayer, for
+//! handouts, scripts and benchmarks.
 //!
 //! ```text
-//! racelab explore <scenario> [--people N] [--drinks D] [--ask N]
-//!                 [--customers K] [--balance B] [--amount A]
-//!                 [--no-reduce] [--max-states N] [--json]
+//! racelab explore PROTOCOL [--set NAME=VALUE]... [--NAME VALUE]... [--no-reduce] [--max-states N] [--json]
+//! racelab check FILE...
+//! racelab run PROTOCOL [--set NAME=VALUE]... --schedule S
+//! racelab list
 //! ```
+//!
+//! PROTOCOL is a built-in's name (`look-before-take`) or a protocol file.
 
 use std::fmt::Write;
+use std::sync::Arc;
 
 use racelab::explore::{explore, Options, Report};
-use racelab::model::scenario::{parse_in_range, AMOUNT, ASK, BALANCE, DRINKS, PEOPLE, REQUESTS};
-use racelab::model::{Outcome, Protocol, Scenario};
+use racelab::lang::{self, Value};
+use racelab::model::{Scenario, Schedule};
 
-const USAGE: &str = "usage: racelab explore <look-before-take|thirsty|take-if|check-then-withdraw|withdraw-if|poison-pill> [--people N] [--drinks D] [--ask N] [--requests R] [--customers K] [--balance B] [--amount A] [--no-reduce] [--max-states N] [--json]";
+const USAGE: &str = "usage:
+  racelab explore PROTOCOL [--set NAME=VALUE]... [--NAME VALUE]... [--no-reduce] [--max-states N] [--json]
+  racelab check FILE...
+  racelab run PROTOCOL [--set NAME=VALUE]... --schedule S
+  racelab list
+PROTOCOL is a built-in protocol's name (see `racelab list`) or a protocol file (.race)";
 
 /// Runs the command line; returns the process exit code.
 pub fn run(args: Vec<String>) -> i32 {
-    match parse(&args) {
-        Ok(Command::Help) => {
+    let result = match args.first().map(String::as_str) {
+        Some("--help" | "-h" | "help") => {
             println!("{USAGE}");
-            0
+            return 0;
         }
-        Ok(Command::Explore {
-            scenario,
-            options,
-            json,
-        }) => {
-            let report = explore(&scenario, &options);
-            if json {
-                println!("{}", to_json(&scenario, &report));
-            } else {
-                print!("{}", to_table(&scenario, &report));
+        Some("list") => {
+            for name in Scenario::builtin_names() {
+                if let Some(s) = Scenario::builtin(name) {
+                    println!("{name:<22}{}", s.title());
+                }
             }
+            return 0;
+        }
+        Some("check") => return check(&args[1..]),
+        Some("explore") => explore_command(&args[1..]),
+        Some("run") => run_command(&args[1..]),
+        Some(other) => Err(format!("unknown command {other:?}\n{USAGE}")),
+        None => Err(USAGE.to_string()),
+    };
+    match result {
+        Ok(text) => {
+            print!("{text}");
             0
         }
         Err(message) => {
@@ -41,75 +57,144 @@ pub fn run(args: Vec<String>) -> i32 {
     }
 }
 
-enum Command {
-    Help,
-    Explore {
-        scenario: Scenario,
-        options: Options,
-        json: bool,
-    },
+/// `racelab check FILE...`: every problem in each file; 1 if any has one.
+fn check(files: &[String]) -> i32 {
+    if files.is_empty() {
+        eprintln!("racelab: check needs a protocol file\n{USAGE}");
+        return 2;
+    }
+    let mut code = 0;
+    for file in files {
+        let source = match std::fs::read_to_string(file) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("racelab: cannot read {file}: {e}");
+                code = code.max(2);
+                continue;
+            }
+        };
+        match lang::compile(file, &source) {
+            Ok(p) => println!(
+                "{file}: ok: protocol {:?}, {} parameter{}, {} message kind{}, {} kind{} of actor",
+                p.name,
+                p.params.len(),
+                plural(p.params.len()),
+                p.messages.len(),
+                plural(p.messages.len()),
+                p.roles.len(),
+                plural(p.roles.len())
+            ),
+            Err(report) => {
+                print!("{report}");
+                let n = report.diagnostics.len();
+                println!("{file}: {n} error{}", plural(n));
+                code = code.max(1);
+            }
+        }
+    }
+    code
 }
 
-fn parse(args: &[String]) -> Result<Command, String> {
-    let mut args = args.iter().map(String::as_str);
-    match args.next() {
-        Some("explore") => {}
-        Some("--help" | "-h" | "help") => return Ok(Command::Help),
-        Some(other) => return Err(format!("unknown command {other:?}; {USAGE}")),
-        None => return Err(USAGE.to_string()),
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
     }
-    let name = args
-        .next()
-        .ok_or_else(|| format!("explore needs a scenario; {USAGE}"))?;
-    let protocol = Protocol::from_name(name).ok_or_else(|| {
-        let names: Vec<&str> = Protocol::ALL.iter().map(|p| p.name()).collect();
-        format!(
-            "unknown scenario {name:?}; choose one of {}",
+}
+
+/// A built-in by name, or a protocol file.
+fn load(what: &str) -> Result<Scenario, String> {
+    if let Some(s) = Scenario::builtin(what) {
+        return Ok(s);
+    }
+    let looks_like_file = what.contains('/') || what.contains('.');
+    if !looks_like_file {
+        let names: Vec<&str> = Scenario::builtin_names().collect();
+        return Err(format!(
+            "unknown scenario {what:?}; choose one of {}, or give a protocol file",
             names.join(", ")
-        )
-    })?;
-    let defaults = Scenario::default_for(protocol);
-    let (mut people, mut drinks, mut ask) = (
-        i64::from(defaults.people),
-        i64::from(defaults.drinks),
-        i64::from(defaults.ask),
-    );
-    let (mut balance, mut amount) = (i64::from(defaults.balance), i64::from(defaults.amount));
-    let mut requests = i64::from(defaults.requests);
+        ));
+    }
+    let source = std::fs::read_to_string(what).map_err(|e| format!("cannot read {what}: {e}"))?;
+    let program =
+        lang::compile(what, &source).map_err(|report| format!("{what} has errors:\n{report}"))?;
+    Ok(Scenario::new(Arc::new(program)))
+}
+
+/// Reads `--set NAME=VALUE` and `--NAME VALUE` for the protocol's
+/// parameters; returns the other flags, in order, for the command.
+fn parameters<'a>(
+    mut scenario: Scenario,
+    args: &'a [String],
+) -> Result<(Scenario, Vec<&'a str>), String> {
+    let mut rest = Vec::new();
+    let mut it = args.iter().map(String::as_str);
+    while let Some(flag) = it.next() {
+        let (name, value) = if flag == "--set" {
+            let pair = it
+                .next()
+                .ok_or("--set needs NAME=VALUE (for example --set people=3)")?;
+            let (n, v) = pair
+                .split_once('=')
+                .ok_or_else(|| format!("--set needs NAME=VALUE, not {pair:?}"))?;
+            (n.to_string(), v.to_string())
+        } else if let Some(name) = flag
+            .strip_prefix("--")
+            .filter(|n| scenario.protocol.param_index(n).is_some())
+        {
+            let value = it.next().ok_or_else(|| format!("{flag} needs a value"))?;
+            (name.to_string(), value.to_string())
+        } else {
+            rest.push(flag);
+            continue;
+        };
+        let Some(i) = scenario.protocol.param_index(&name) else {
+            let names: Vec<&str> = scenario
+                .protocol
+                .params
+                .iter()
+                .map(|p| p.name.as_str())
+                .collect();
+            return Err(format!(
+                "{} has no parameter {name:?}; its parameters are {}",
+                scenario.name(),
+                if names.is_empty() {
+                    "none".to_string()
+                } else {
+                    names.join(", ")
+                }
+            ));
+        };
+        let p = scenario.protocol.params[i].clone();
+        let v: i64 = value.trim().parse().map_err(|_| {
+            format!(
+                "{name} must be a whole number from {} to {}, not {value:?}",
+                p.lo, p.hi
+            )
+        })?;
+        scenario = scenario.with(&name, v).map_err(|e| {
+            format!(
+                "{name} must be a whole number from {} to {} ({e})",
+                p.lo, p.hi
+            )
+        })?;
+    }
+    Ok((scenario, rest))
+}
+
+fn explore_command(args: &[String]) -> Result<String, String> {
+    let what = args
+        .first()
+        .ok_or_else(|| format!("explore needs a scenario\n{USAGE}"))?;
+    let (scenario, flags) = parameters(load(what)?, &args[1..])?;
     let mut options = Options::default();
     let mut json = false;
-    while let Some(flag) = args.next() {
-        let mut value = |label: &'static str| {
-            args.next()
-                .ok_or_else(|| format!("{flag} needs a value ({label})"))
-        };
+    let mut it = flags.into_iter();
+    while let Some(flag) = it.next() {
         match flag {
-            "--people" => {
-                people = parse_in_range("--people", value("1-8")?, PEOPLE).map_err(|e| e.message)?
-            }
-            "--drinks" => {
-                drinks =
-                    parse_in_range("--drinks", value("0-20")?, DRINKS).map_err(|e| e.message)?
-            }
-            "--ask" => ask = parse_in_range("--ask", value("1-20")?, ASK).map_err(|e| e.message)?,
-            "--requests" => {
-                requests =
-                    parse_in_range("--requests", value("1-4")?, REQUESTS).map_err(|e| e.message)?
-            }
-            "--customers" => {
-                people =
-                    parse_in_range("--customers", value("1-8")?, PEOPLE).map_err(|e| e.message)?
-            }
-            "--balance" => {
-                balance = parse_in_range("--balance", value("0-1000000")?, BALANCE)
-                    .map_err(|e| e.message)?
-            }
-            "--amount" => {
-                amount = parse_in_range("--amount", value("1-1000000")?, AMOUNT)
-                    .map_err(|e| e.message)?
-            }
             "--max-states" => {
-                let v = value("a number")?;
+                let v = it.next().ok_or("--max-states needs a value (a number)")?;
                 options.max_states =
                     v.parse().ok().filter(|&n: &usize| n > 0).ok_or_else(|| {
                         format!("--max-states must be a positive whole number, not {v:?}")
@@ -120,32 +205,89 @@ fn parse(args: &[String]) -> Result<Command, String> {
                 options.partial_order = false;
             }
             "--json" => json = true,
-            other => return Err(format!("unknown option {other:?}; {USAGE}")),
+            other => return Err(format!("unknown option {other:?}\n{USAGE}")),
         }
     }
-    let scenario = if protocol.is_bank() {
-        Scenario::bank(protocol, people, balance, amount)
-    } else if protocol == Protocol::PoisonPill {
-        Scenario::poison_pill(people, drinks, requests)
+    let report = explore(&scenario, &options);
+    Ok(if json {
+        to_json(&scenario, &report) + "\n"
     } else {
-        Scenario::new(protocol, people, drinks, ask)
-    }
-    .map_err(|e| e.message)?;
-    Ok(Command::Explore {
-        scenario,
-        options,
-        json,
+        to_table(&scenario, &report)
     })
 }
 
+fn run_command(args: &[String]) -> Result<String, String> {
+    let what = args
+        .first()
+        .ok_or_else(|| format!("run needs a scenario\n{USAGE}"))?;
+    let (scenario, flags) = parameters(load(what)?, &args[1..])?;
+    let system = scenario.system();
+    let mut schedule = None;
+    let mut it = flags.into_iter();
+    while let Some(flag) = it.next() {
+        match flag {
+            "--schedule" => {
+                let text = it.next().ok_or("--schedule needs a schedule, like 1F-F1")?;
+                schedule = Some(
+                    Schedule::parse(text, system.server_letter)
+                        .map_err(|e| format!("the schedule is malformed at {e}"))?,
+                );
+            }
+            other => return Err(format!("unknown option {other:?}\n{USAGE}")),
+        }
+    }
+    let schedule = schedule.ok_or("run needs --schedule S (for example 1F-F1)")?;
+    let (world, deliveries) = system
+        .replay(&schedule)
+        .map_err(|e| format!("the schedule is impossible at {e}"))?;
+    let mut out = String::new();
+    let _ = writeln!(out, "{}: {}", scenario.title(), scenario.describe());
+    for (i, d) in deliveries.iter().enumerate() {
+        let _ = writeln!(out, "{}. {}", i + 1, system.narrate(d));
+    }
+    if world.is_final() {
+        let outcome = system.outcome(&world);
+        let _ = writeln!(out, "Finished: {}.", system.show_outcome(&outcome));
+    } else {
+        let n = world.net.in_flight().count();
+        let _ = writeln!(
+            out,
+            "Not finished: {n} message{} still in flight.",
+            plural(n)
+        );
+    }
+    Ok(out)
+}
+
+/// A JSON string literal.
+fn json_str(text: &str) -> String {
+    let mut out = String::from("\"");
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            c if (c as u32) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 /// The report as one JSON object (see README.md). Counts are written as
-/// exact integers, however large.
+/// exact integers, however large; each outcome's values under the names
+/// its protocol gives them.
 fn to_json(scenario: &Scenario, report: &Report) -> String {
-    let letter = scenario.system().server_letter;
+    let system = scenario.system();
+    let letter = system.server_letter;
     let mut out = String::new();
     let _ = write!(
         out,
-        r#"{{"states":{},"transitions":{},"schedules":{},"genuinely_different":{},"complete":{},"counts_exact":{},"symmetry":{},"outcomes":["#,
+        r#"{{"protocol":{},"states":{},"transitions":{},"schedules":{},"genuinely_different":{},"complete":{},"counts_exact":{},"symmetry":{},"outcomes":["#,
+        json_str(scenario.name()),
         report.states,
         report.transitions,
         report.schedules.value,
@@ -156,19 +298,35 @@ fn to_json(scenario: &Scenario, report: &Report) -> String {
         report.counts_exact,
         report.symmetry
     );
+    let decl = &system.inst.program.outcome;
     for (i, o) in report.outcomes.iter().enumerate() {
-        let served: Vec<String> = o.outcome.served().iter().map(u8::to_string).collect();
-        let (left, who) = match o.outcome {
-            Outcome::Fridge { .. } => ("drinks_left", "served"),
-            Outcome::Bank { .. } => ("balance", "withdrew"),
-            Outcome::PoisonPill { .. } => ("drinks_left", "unanswered"),
-        };
+        out.push_str(if i == 0 { "{" } else { ",{" });
+        match &o.outcome.error {
+            Some(e) => {
+                let _ = write!(out, r#""error":{},"#, json_str(e));
+            }
+            None => {
+                for (d, v) in decl.values.iter().zip(&o.outcome.values) {
+                    let value = match v {
+                        Value::Int(n) => n.to_string(),
+                        Value::Bool(b) => b.to_string(),
+                        Value::Clients(ids) => {
+                            let ids: Vec<String> = ids.iter().map(u8::to_string).collect();
+                            format!("[{}]", ids.join(","))
+                        }
+                    };
+                    let _ = write!(out, "{}:{value},", json_str(&d.name));
+                }
+            }
+        }
+        let why = system.unsafe_why(&o.outcome);
+        let _ = write!(out, r#""unsafe":{},"#, why.is_some());
+        if let Some(why) = why {
+            let _ = write!(out, r#""why":{},"#, json_str(&why));
+        }
         let _ = write!(
             out,
-            r#"{}{{"{left}":{},"{who}":[{}],"schedules":{},"witness":"{}"}}"#,
-            if i == 0 { "" } else { "," },
-            o.outcome.left(),
-            served.join(","),
+            r#""schedules":{},"witness":"{}"}}"#,
             o.schedules.value,
             o.witness.display(letter)
         );
@@ -178,14 +336,10 @@ fn to_json(scenario: &Scenario, report: &Report) -> String {
 }
 
 fn to_table(scenario: &Scenario, report: &Report) -> String {
-    let letter = scenario.system().server_letter;
+    let system = scenario.system();
+    let letter = system.server_letter;
     let mut out = String::new();
-    let _ = writeln!(
-        out,
-        "{}: {}",
-        scenario.protocol.title(),
-        scenario.describe()
-    );
+    let _ = writeln!(out, "{}: {}", scenario.title(), scenario.describe());
     let _ = writeln!(
         out,
         "{} states{}, {} transitions, {} complete schedules{}{}",
@@ -207,19 +361,18 @@ fn to_table(scenario: &Scenario, report: &Report) -> String {
         }
     );
     let _ = writeln!(out);
-    let width = report
+    let texts: Vec<String> = report
         .outcomes
         .iter()
-        .map(|o| o.outcome.to_string().len())
-        .max()
-        .unwrap_or(7)
-        .max(7);
+        .map(|o| system.show_outcome(&o.outcome))
+        .collect();
+    let width = texts.iter().map(String::len).max().unwrap_or(7).max(7);
     let _ = writeln!(out, "{:<width$}  {:>14}  witness", "outcome", "schedules");
-    for o in &report.outcomes {
+    for (o, text) in report.outcomes.iter().zip(&texts) {
         let _ = writeln!(
             out,
             "{:<width$}  {:>14}  {}",
-            o.outcome.to_string(),
+            text,
             o.schedules.to_string(),
             o.witness.display(letter)
         );

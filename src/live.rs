@@ -215,20 +215,20 @@ impl Run {
         let (world, _) = system
             .replay(&schedule)
             .map_err(|e| format!("the model refuses the schedule the workers followed ({e})"))?;
-        if !world.net.is_empty() {
+        if !world.is_final() {
             return Err(
                 "the workers went quiet while the model still has messages in flight".into(),
             );
         }
         for (i, (model, worker)) in world.states.iter().zip(&self.states).enumerate() {
-            if Some(*model) != *worker {
+            if worker.as_ref() != Some(model) {
                 return Err(format!(
                     "{}'s worker ended in a state the model does not reach by the same schedule",
                     system.name(ActorId(i as u8))
                 ));
             }
         }
-        Ok((scenario.outcome(&world), schedule))
+        Ok((system.outcome(&world), schedule))
     }
 }
 

@@ -2,16 +2,17 @@
 //! fragment.
 //!
 //! Format (version 1): `#v=1&scenario=NAME&PARAMETERS&s=SCHEDULE` where NAME
-//! is a scenario's name, PARAMETERS are `people=P&drinks=D` (and `ask=N` for
-//! `thirsty`, `requests=R` for `poison-pill`) for fridge scenarios or `customers=K&balance=B&amount=A` for
-//! bank scenarios, and SCHEDULE is a schedule string (see
-//! [`crate::model::schedule`]), possibly empty. Unknown keys are ignored so later versions can add keys
-//! that older pages skip; a different `v` is refused.
+//! is a built-in protocol's name, PARAMETERS are `name=value` for the
+//! protocol's parameters (`people=3&drinks=2`; a missing one takes its
+//! default), and SCHEDULE is a schedule string (see
+//! [`crate::model::schedule`]), possibly empty. Unknown keys are ignored so
+//! later versions can add keys that older pages skip; a different `v` is
+//! refused.
 
 use std::fmt;
 
-use crate::model::scenario::{parse_in_range, AMOUNT, ASK, BALANCE, DRINKS, PEOPLE, REQUESTS};
-use crate::model::{Protocol, Scenario, Schedule};
+use crate::model::scenario::parse_in_range;
+use crate::model::{Scenario, Schedule};
 
 pub const VERSION: u32 = 1;
 
@@ -43,20 +44,9 @@ impl Link {
     /// The fragment, without the leading `#`.
     pub fn to_fragment(&self) -> String {
         let s = &self.scenario;
-        let mut out = format!("v={VERSION}&scenario={}", s.protocol.name());
-        if s.protocol.is_bank() {
-            out.push_str(&format!(
-                "&customers={}&balance={}&amount={}",
-                s.people, s.balance, s.amount
-            ));
-        } else {
-            out.push_str(&format!("&people={}&drinks={}", s.people, s.drinks));
-        }
-        if s.protocol == Protocol::Thirsty {
-            out.push_str(&format!("&ask={}", s.ask));
-        }
-        if s.protocol == Protocol::PoisonPill {
-            out.push_str(&format!("&requests={}", s.requests));
+        let mut out = format!("v={VERSION}&scenario={}", s.name());
+        for (p, v) in s.protocol.params.iter().zip(&s.params) {
+            out.push_str(&format!("&{}={v}", p.name));
         }
         if let Some(t) = self.terminated_after {
             out.push_str(&format!("&t={t}"));
@@ -81,26 +71,25 @@ impl Link {
         }
         let mut version = None;
         let mut name = None;
-        let (mut people, mut drinks, mut ask, mut sched) = (None, None, None, None);
-        let (mut customers, mut balance, mut amount, mut requests) = (None, None, None, None);
+        let mut sched = None;
         let mut terminated = None;
         let mut predicted = None;
+        let mut values: Vec<(&str, &str)> = Vec::new();
         for pair in fragment.split('&') {
             let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
             let slot = match key {
                 "v" => &mut version,
                 "scenario" => &mut name,
-                "people" => &mut people,
-                "drinks" => &mut drinks,
-                "ask" => &mut ask,
-                "customers" => &mut customers,
-                "balance" => &mut balance,
-                "amount" => &mut amount,
-                "requests" => &mut requests,
                 "t" => &mut terminated,
                 "p" => &mut predicted,
                 "s" => &mut sched,
-                _ => continue,
+                _ => {
+                    if values.iter().any(|(k, _)| *k == key) {
+                        return Err(LinkError(format!("the link names {key} twice")));
+                    }
+                    values.push((key, value));
+                    continue;
+                }
             };
             if slot.replace(value).is_some() {
                 return Err(LinkError(format!("the link names {key} twice")));
@@ -116,37 +105,17 @@ impl Link {
             None => return Err(LinkError("the link has no version (v=1)".to_string())),
         }
         let name = name.ok_or_else(|| LinkError("the link names no scenario".to_string()))?;
-        let protocol = Protocol::from_name(name)
+        let mut scenario = Scenario::builtin(name)
             .ok_or_else(|| LinkError(format!("the link names an unknown scenario {name:?}")))?;
-        let defaults = Scenario::default_for(protocol);
-        let field = |label: &'static str, text: Option<&str>, range, default: i64| match text {
-            None => Ok(default),
-            Some(t) => {
-                parse_in_range(label, t, range).map_err(|e| LinkError(format!("in the link, {e}")))
+        // The protocol's parameters; other keys are for other protocols or later versions.
+        for i in 0..scenario.protocol.params.len() {
+            let p = scenario.protocol.params[i].clone();
+            if let Some((_, text)) = values.iter().find(|(k, _)| *k == p.name) {
+                let v = parse_in_range(&p.label, text, (p.lo.into(), p.hi.into()))
+                    .map_err(|e| LinkError(format!("in the link, {e}")))?;
+                scenario.params[i] = v as i32;
             }
-        };
-        let scenario = if protocol.is_bank() {
-            Scenario::bank(
-                protocol,
-                field("Customers", customers, PEOPLE, defaults.people.into())?,
-                field("Balance", balance, BALANCE, defaults.balance.into())?,
-                field("Amount", amount, AMOUNT, defaults.amount.into())?,
-            )
-        } else if protocol == Protocol::PoisonPill {
-            Scenario::poison_pill(
-                field("People", people, PEOPLE, defaults.people.into())?,
-                field("Drinks", drinks, DRINKS, defaults.drinks.into())?,
-                field("Requests", requests, REQUESTS, defaults.requests.into())?,
-            )
-        } else {
-            Scenario::new(
-                protocol,
-                field("People", people, PEOPLE, defaults.people.into())?,
-                field("Drinks", drinks, DRINKS, defaults.drinks.into())?,
-                field("Ask", ask, ASK, defaults.ask.into())?,
-            )
         }
-        .map_err(|e| LinkError(e.to_string()))?;
         let system = scenario.system();
         let schedule = Schedule::parse(sched.unwrap_or(""), system.server_letter)
             .map_err(|e| LinkError(format!("the link's schedule is malformed at {e}")))?;

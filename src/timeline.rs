@@ -28,8 +28,9 @@
 
 use std::collections::{BTreeMap, VecDeque};
 
+use crate::lang::RunError;
 use crate::model::{
-    ActorId, ActorState, Delivery, Handled, Msg, Outbox, Schedule, Step, System, World,
+    ActorId, ActorState, Delivery, Failure, Handled, Msg, Outbox, Schedule, Step, System, World,
 };
 
 /// One delivery of the run on show.
@@ -41,6 +42,8 @@ pub struct Entry {
     pub handled: Option<Handled>,
     /// What the receiver sent while handling it (empty until it answered).
     pub sent: Outbox,
+    /// The runtime error that stopped the handler, if one did.
+    pub error: Option<RunError>,
     /// Chosen by the person, not redone by a jump or replayed from a link.
     pub by_hand: bool,
     /// The world just before it: where going back to it returns.
@@ -60,6 +63,7 @@ impl Entry {
             msg: self.msg,
             handled,
             sent: self.sent.clone(),
+            error: self.error.clone(),
         })
     }
 }
@@ -204,7 +208,7 @@ impl Timeline {
     /// delivery is pending. Redoing the next undone delivery continues the
     /// run; anything else abandons the future, kept as a branch.
     pub fn begin(&mut self, step: Step, by_hand: bool) -> Option<Msg> {
-        if self.pending() {
+        if self.pending() || self.now.failed.is_some() {
             return None;
         }
         self.now.net.head(step)?;
@@ -220,6 +224,7 @@ impl Timeline {
             msg,
             handled: None,
             sent: Outbox::new(),
+            error: None,
             by_hand,
             before,
         });
@@ -227,9 +232,16 @@ impl Timeline {
     }
 
     /// The receiver's answer to the pending delivery: how it took it, its
-    /// new state and what it sent, which is put in flight. Returns the
-    /// completed entry, or `None` if nothing was pending.
-    pub fn answer(&mut self, handled: Handled, state: ActorState, sent: Outbox) -> Option<&Entry> {
+    /// new state and what it sent, which is put in flight, or the runtime
+    /// error that ended the run. Returns the completed entry, or `None` if
+    /// nothing was pending.
+    pub fn answer(
+        &mut self,
+        handled: Handled,
+        state: ActorState,
+        sent: Outbox,
+        error: Option<RunError>,
+    ) -> Option<&Entry> {
         if !self.pending() {
             return None;
         }
@@ -238,11 +250,22 @@ impl Timeline {
         if let Some(s) = self.now.states.get_mut(to.index()) {
             *s = state;
         }
-        for &(receiver, msg) in &sent {
-            self.now.net.post(to, receiver, msg);
+        match &error {
+            Some(e) => {
+                self.now.failed = Some(Failure {
+                    actor: to,
+                    error: e.clone(),
+                })
+            }
+            None => {
+                for &(receiver, msg) in &sent {
+                    self.now.net.post(to, receiver, msg);
+                }
+            }
         }
         entry.handled = Some(handled);
         entry.sent = sent;
+        entry.error = error;
         Some(entry)
     }
 
@@ -399,9 +422,9 @@ impl Timeline {
         let mut restore: Vec<(ActorId, ActorState)> = Vec::new();
         for entry in &undone {
             let to = entry.step.to;
-            if restore.iter().all(|&(id, _)| id != to) {
-                if let Some(&state) = self.now.states.get(to.index()) {
-                    restore.push((to, state));
+            if restore.iter().all(|(id, _)| *id != to) {
+                if let Some(state) = self.now.states.get(to.index()) {
+                    restore.push((to, state.clone()));
                 }
             }
         }

@@ -10,13 +10,15 @@
 use serde::{Deserialize, Serialize};
 
 use crate::explore::Report;
-use crate::model::{Actor, ActorId, ActorState, Goal, Handled, Msg, Outbox, Outcome, Scenario};
+use crate::lang::RunError;
+use crate::model::{ActorId, ActorState, Goal, Handled, Msg, Outbox, Outcome, Scenario, System};
 
 /// Page → actor worker.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ToActor {
-    /// Become actor `id`, described by `actor`. The first message a worker gets.
-    Init { id: ActorId, actor: Actor },
+    /// Become actor `id` of `scenario` (its protocol travels by name if it
+    /// is built in, else as its source). The first message a worker gets.
+    Init { id: ActorId, scenario: Scenario },
     /// A network message delivered by the page, which is the network.
     Deliver { from: ActorId, msg: Msg },
     /// The poison pill, sent when the page is about to replace this worker.
@@ -38,11 +40,13 @@ pub enum FromActor {
         state: ActorState,
         sent: Outbox,
     },
-    /// A delivery was taken to completion.
+    /// A delivery was taken to completion, or stopped with a runtime
+    /// error (`handled` is then [`Handled::Failed`]).
     Handled {
         handled: Handled,
         state: ActorState,
         sent: Outbox,
+        error: Option<RunError>,
     },
     /// The poison pill was taken; the actor handles nothing more.
     Stopped,
@@ -71,7 +75,7 @@ impl FromActor {
 /// The worker side: one hosted actor and its state.
 #[derive(Debug, Default)]
 pub struct ActorHost {
-    hosted: Option<(ActorId, Actor, ActorState)>,
+    hosted: Option<(ActorId, System, ActorState)>,
 }
 
 impl ActorHost {
@@ -79,11 +83,20 @@ impl ActorHost {
     pub fn receive(&mut self, input: ToActor) -> FromActor {
         match (input, &mut self.hosted) {
             (ToActor::Ping(n), _) => FromActor::Pong(n),
-            (ToActor::Init { id, actor }, None) => {
-                let mut sent = Outbox::new();
-                let state = actor.start(&mut sent);
-                self.hosted = Some((id, actor, state));
-                FromActor::Started { state, sent }
+            (ToActor::Init { id, scenario }, None) => {
+                let system = scenario.system();
+                if id.index() >= system.actors() {
+                    return FromActor::Failed {
+                        error: format!("{} has no actor {}", scenario.name(), id.0),
+                    };
+                }
+                match start(&system, id) {
+                    Ok((state, sent)) => {
+                        self.hosted = Some((id, system, state.clone()));
+                        FromActor::Started { state, sent }
+                    }
+                    Err(error) => FromActor::Failed { error },
+                }
             }
             (ToActor::Init { .. }, Some((id, ..))) => FromActor::Failed {
                 error: format!("this worker already hosts actor {}", id.0),
@@ -91,33 +104,55 @@ impl ActorHost {
             (_, None) => FromActor::Failed {
                 error: "this worker hosts no actor yet".to_string(),
             },
-            (ToActor::Deliver { from, msg }, Some((_, actor, state))) => {
+            (ToActor::Deliver { from, msg }, Some((id, system, state))) => {
                 let mut sent = Outbox::new();
-                let handled = actor.handle(state, from, msg, &mut sent);
+                let (handled, error) = match system.handle(*id, state, from, msg, &mut sent) {
+                    Ok(handled) => (handled, None),
+                    Err(e) => {
+                        sent.clear();
+                        (Handled::Failed, Some(e))
+                    }
+                };
                 FromActor::Handled {
                     handled,
-                    state: *state,
+                    state: state.clone(),
                     sent,
+                    error,
                 }
             }
-            (ToActor::Stop, Some((_, actor, state))) => {
-                actor.handle(state, ActorId::SERVER, Msg::Stop, &mut Outbox::new());
+            (ToActor::Stop, Some((_, _, state))) => {
+                state.stopped = true;
                 FromActor::Stopped
             }
-            (ToActor::Restart, Some((_, actor, state))) => {
-                let mut sent = Outbox::new();
-                *state = actor.start(&mut sent);
-                FromActor::Started {
-                    state: *state,
-                    sent,
+            (ToActor::Restart, Some((id, system, state))) => match start(system, *id) {
+                Ok((fresh, sent)) => {
+                    *state = fresh.clone();
+                    FromActor::Started { state: fresh, sent }
                 }
-            }
+                Err(error) => FromActor::Failed { error },
+            },
             (ToActor::Restore { state: saved }, Some((_, _, state))) => {
                 *state = saved;
                 FromActor::Restored
             }
         }
     }
+}
+
+/// Actor `id`'s first state and first messages, as the model has them.
+fn start(system: &System, id: ActorId) -> Result<(ActorState, Outbox), String> {
+    let mut sent = Outbox::new();
+    let slots = system
+        .inst
+        .start(id.index(), &mut sent)
+        .map_err(|e| format!("{} could not start: {e}", system.name(id)))?;
+    Ok((
+        ActorState {
+            stopped: false,
+            slots,
+        },
+        sent,
+    ))
 }
 
 /// Page → explorer worker.

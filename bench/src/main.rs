@@ -1,17 +1,22 @@
 //! racelab's exhaustive explorer against Stateright 0.31 on identical models
-//! (LOOK before TAKE, people x drinks), in one process.
+//! (LOOK before TAKE, people x drinks), in one process: Stateright on a
+//! hand-written native model and on racelab's interpreter, racelab on the
+//! protocol file. With RACELAB_NATIVE_BIN set to the command line of the last
+//! racelab whose actors were hand-written Rust, also that, timed the same way
+//! as today's command line (RACELAB_BIN) in the same run.
 //!
 //! Usage:
 //!   racelab-bench [--models 3x2,5x4,6x5] [--reduced 8x7|none]
 //!   racelab-bench --only racelab NxM
 
+mod native;
 mod sr;
 
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use racelab::explore::{explore, Options, Report};
-use racelab::model::{Protocol, Scenario};
+use racelab::model::Scenario;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct Size {
@@ -44,7 +49,10 @@ impl Size {
     }
 
     fn scenario(&self) -> Result<Scenario, String> {
-        Scenario::new(Protocol::LookBeforeTake, self.people, self.drinks, 1)
+        Scenario::builtin("look-before-take")
+            .expect("a built-in")
+            .with("people", self.people)
+            .and_then(|s| s.with("drinks", self.drinks))
             .map_err(|e| format!("{self}: {e}"))
     }
 }
@@ -157,26 +165,44 @@ struct Row {
     racelab: u64,
     stateright: u64,
     racelab_rate: f64,
-    dfs_rate: f64,
-    bfs_rate: f64,
+    native_dfs_rate: f64,
+    interpreted_dfs_rate: f64,
+    /// Today's command line and the last hand-written one, timed alike.
+    cli: Option<(f64, f64)>,
+}
+
+/// Seconds the command line `bin` takes to explore `size` unreduced.
+fn cli_seconds(bin: &str, size: Size) -> Option<f64> {
+    let start = Instant::now();
+    let status = std::process::Command::new(bin)
+        .args(["explore", "look-before-take", "--people"])
+        .arg(size.people.to_string())
+        .arg("--drinks")
+        .arg(size.drinks.to_string())
+        .args(["--no-reduce", "--json"])
+        .stdout(std::process::Stdio::null())
+        .status()
+        .ok()?;
+    status.success().then(|| start.elapsed().as_secs_f64())
 }
 
 fn compare(size: Size) -> Row {
     let scenario = size.scenario().expect("checked when parsed");
 
-    let (dfs, dfs_time) = timed(|| sr::check(&scenario, sr::Search::Dfs));
+    let (native, native_time) =
+        timed(|| sr::dfs(sr::native(size.people as usize, size.drinks as i32)));
     eprintln!(
-        "{size}: Stateright DFS: {} unique states ({} generated) in {:.3} s",
-        dfs.unique,
-        dfs.generated,
-        dfs_time.as_secs_f64()
+        "{size}: Stateright DFS, native Rust model: {} unique states ({} generated) in {:.3} s",
+        native.unique,
+        native.generated,
+        native_time.as_secs_f64()
     );
-    let (bfs, bfs_time) = timed(|| sr::check(&scenario, sr::Search::Bfs));
+    let (interp, interp_time) = timed(|| sr::dfs(sr::interpreted(&scenario)));
     eprintln!(
-        "{size}: Stateright BFS: {} unique states ({} generated) in {:.3} s",
-        bfs.unique,
-        bfs.generated,
-        bfs_time.as_secs_f64()
+        "{size}: Stateright DFS, racelab's interpreter: {} unique states ({} generated) in {:.3} s",
+        interp.unique,
+        interp.generated,
+        interp_time.as_secs_f64()
     );
     let (report, time) = racelab_unreduced(&scenario);
     eprintln!(
@@ -186,63 +212,96 @@ fn compare(size: Size) -> Row {
         time.as_secs_f64()
     );
 
-    assert_eq!(dfs.discoveries, 0, "the invariant cannot fail");
-    assert_eq!(bfs.discoveries, 0, "the invariant cannot fail");
-    let (dfs_unique, bfs_unique) = (dfs.unique as u64, bfs.unique as u64);
-    if dfs_unique == report.states && bfs_unique == report.states {
+    assert_eq!(
+        native.discoveries + interp.discoveries,
+        0,
+        "the invariant cannot fail"
+    );
+    let (a, b) = (native.unique as u64, interp.unique as u64);
+    if a == report.states && b == report.states {
         eprintln!("{size}: state counts agree: {}", report.states);
     } else {
         eprintln!(
-            "{size}: STATE COUNTS DIFFER: racelab {}, Stateright DFS {dfs_unique}, BFS {bfs_unique} \
-             (racelab - DFS = {})",
-            report.states,
-            report.states as i64 - dfs_unique as i64
+            "{size}: STATE COUNTS DIFFER: racelab {}, Stateright native {a}, interpreted {b}",
+            report.states
         );
     }
     // Stateright counts every generated successor plus the initial state;
     // racelab counts every delivery tried. Same graph => these agree too.
-    let edges_agree = dfs.generated as u64 == report.transitions + 1
-        && bfs.generated as u64 == report.transitions + 1;
+    let edges_agree = native.generated as u64 == report.transitions + 1
+        && interp.generated as u64 == report.transitions + 1;
     eprintln!(
-        "{size}: transitions {}: racelab {}, Stateright generated - 1 = {} (DFS) / {} (BFS)",
+        "{size}: transitions {}: racelab {}, Stateright generated - 1 = {} (native) / {} (interpreted)",
         if edges_agree { "agree" } else { "DIFFER" },
         report.transitions,
-        dfs.generated - 1,
-        bfs.generated - 1
+        native.generated - 1,
+        interp.generated - 1
     );
+    let cli = match (
+        std::env::var("RACELAB_BIN"),
+        std::env::var("RACELAB_NATIVE_BIN"),
+    ) {
+        (Ok(today), Ok(before)) => {
+            // Interleaved, best of three each: this machine's speed drifts.
+            let mut best = (f64::MAX, f64::MAX);
+            for _ in 0..3 {
+                best.0 = best.0.min(cli_seconds(&today, size).unwrap_or(f64::MAX));
+                best.1 = best.1.min(cli_seconds(&before, size).unwrap_or(f64::MAX));
+            }
+            (best.0 < f64::MAX && best.1 < f64::MAX).then_some(best)
+        }
+        _ => None,
+    };
 
     Row {
         size,
         racelab: report.states,
-        stateright: dfs_unique,
+        stateright: a,
         racelab_rate: rate(report.states, time),
-        dfs_rate: rate(dfs_unique, dfs_time),
-        bfs_rate: rate(bfs_unique, bfs_time),
+        native_dfs_rate: rate(a, native_time),
+        interpreted_dfs_rate: rate(b, interp_time),
+        cli,
     }
 }
 
 fn print_table(rows: &[Row]) {
     println!(
-        "| model | states (racelab) | states (Stateright) | racelab M states/s \
-         | Stateright DFS M states/s | Stateright BFS M states/s | ratio racelab/Stateright DFS |"
+        "| model | states | racelab (interpreted) M states/s | Stateright DFS, native model | \
+         Stateright DFS, racelab's interpreter | racelab / Stateright native |"
     );
-    println!("|---|---:|---:|---:|---:|---:|---:|");
+    println!("|---|---:|---:|---:|---:|---:|");
     for r in rows {
         println!(
-            "| {} | {} | {}{} | {:.3} | {:.3} | {:.3} | {:.1}x |",
+            "| {} | {}{} | {:.3} | {:.3} | {:.3} | {:.1}x |",
             r.size,
             r.racelab,
-            r.stateright,
             if r.stateright == r.racelab {
                 ""
             } else {
                 " (!)"
             },
             r.racelab_rate,
-            r.dfs_rate,
-            r.bfs_rate,
-            r.racelab_rate / r.dfs_rate
+            r.native_dfs_rate,
+            r.interpreted_dfs_rate,
+            r.racelab_rate / r.native_dfs_rate
         );
+    }
+    if rows.iter().any(|r| r.cli.is_some()) {
+        println!();
+        println!(
+            "| model | command line today (interpreted), s | last hand-written Rust actors, s | \
+             today's rate / hand-written rate |"
+        );
+        println!("|---|---:|---:|---:|");
+        for r in rows {
+            if let Some((today, before)) = r.cli {
+                println!(
+                    "| {} | {today:.3} | {before:.3} | {:.2}x |",
+                    r.size,
+                    before / today
+                );
+            }
+        }
     }
 }
 

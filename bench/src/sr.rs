@@ -1,33 +1,34 @@
-//! racelab's actors as a Stateright actor system.
+//! Stateright 0.31 on the same models as racelab's explorer, two ways:
 //!
-//! [`SrActor`] wraps a `racelab::model::Actor` and forwards `on_start` and
-//! `on_msg` to racelab's own `Actor::start` and `Actor::handle`, so both
-//! checkers run literally the same actor code. The network is Stateright's
-//! ordered one (a FIFO queue per (sender, receiver) pair; only the head of a
-//! queue can be delivered), reliable and non-duplicating: racelab's network.
+//! - [`native`]: LOOK before you TAKE written by hand as Stateright actors
+//!   (`native.rs`), what a native model costs Stateright;
+//! - [`interpreted`]: racelab's own interpreter behind Stateright's `Actor`
+//!   trait ([`SrActor`] forwards `on_start` and `on_msg` to the protocol
+//!   file's start and handlers), so Stateright runs exactly racelab's model.
+//!
+//! The network is Stateright's ordered one (a FIFO queue per (sender,
+//! receiver) pair; only the head of a queue can be delivered), reliable and
+//! non-duplicating: racelab's network.
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
-use racelab::model::{Actor, ActorId, ActorState, Msg, Outbox, Scenario};
+use racelab::model::{ActorId, ActorState, Msg, Outbox, Scenario, System};
 use stateright::actor::{self, ActorModel, ActorModelState, Id, LossyNetwork, Network, Out};
 use stateright::{Checker, Expectation, Model};
 
+use crate::native::{self, Native};
+
 /// One racelab actor, seen by Stateright.
 #[derive(Clone, Debug)]
-pub struct SrActor(pub Actor);
-
-fn to_id(id: ActorId) -> Id {
-    Id::from(id.index())
-}
-
-fn from_id(id: Id) -> ActorId {
-    let i = usize::from(id);
-    ActorId(u8::try_from(i).expect("actor ids fit in a u8"))
+pub struct SrActor {
+    system: Arc<System>,
+    id: ActorId,
 }
 
 fn send_all(outbox: Outbox, o: &mut Out<SrActor>) {
     for (to, msg) in outbox {
-        o.send(to_id(to), msg);
+        o.send(Id::from(to.index()), msg);
     }
 }
 
@@ -40,15 +41,25 @@ impl actor::Actor for SrActor {
 
     fn on_start(&self, _id: Id, _storage: &Option<()>, o: &mut Out<Self>) -> ActorState {
         let mut outbox = Outbox::new();
-        let state = self.0.start(&mut outbox);
+        let slots = self
+            .system
+            .inst
+            .start(self.id.index(), &mut outbox)
+            .expect("the benchmark's protocol starts");
         send_all(outbox, o);
-        state
+        ActorState {
+            stopped: false,
+            slots,
+        }
     }
 
     fn on_msg(&self, _id: Id, state: &mut Cow<ActorState>, src: Id, msg: Msg, o: &mut Out<Self>) {
-        let mut next: ActorState = **state;
+        let mut next: ActorState = (**state).clone();
         let mut outbox = Outbox::new();
-        self.0.handle(&mut next, from_id(src), msg, &mut outbox);
+        let from = ActorId(u8::try_from(usize::from(src)).expect("ids fit in a u8"));
+        let _ = self
+            .system
+            .handle(self.id, &mut next, from, msg, &mut outbox);
         // Only take ownership when the state changed (Stateright's convention;
         // on an ordered network a no-op delivery still consumes the message).
         if next != **state {
@@ -58,25 +69,39 @@ impl actor::Actor for SrActor {
     }
 }
 
-pub type SrModel = ActorModel<SrActor, (), ()>;
-
-/// The scenario's actors (fridge = Id 0, person i = Id i) on an ordered,
-/// reliable network.
-///
 /// The model needs at least one property: with none, Stateright 0.31's
 /// checkers consider "all properties discovered" true at once and stop after
-/// the initial state. This invariant is never violated, so the search is
+/// the initial state. These invariants are never violated, so the search is
 /// exhaustive.
-pub fn model(scenario: &Scenario) -> SrModel {
+pub fn interpreted(scenario: &Scenario) -> ActorModel<SrActor, (), ()> {
+    let system = Arc::new(scenario.system());
     ActorModel::new((), ())
-        .actors(scenario.system().actors.into_iter().map(SrActor))
+        .actors((0..system.actors()).map(|i| SrActor {
+            system: system.clone(),
+            id: ActorId(i as u8),
+        }))
         .init_network(Network::new_ordered([]))
         .lossy_network(LossyNetwork::No)
         .property(
             Expectation::Always,
             "fridge never negative",
             |_, state: &ActorModelState<SrActor>| {
-                state.actor_states[0].drinks().is_none_or(|d| d >= 0)
+                state.actor_states[0].slots.get(1).is_none_or(|&d| d >= 0)
+            },
+        )
+}
+
+pub fn native(people: usize, drinks: i32) -> ActorModel<Native, (), ()> {
+    ActorModel::new((), ())
+        .actor(Native::Fridge { drinks })
+        .actors(std::iter::repeat_n(Native::Person, people))
+        .init_network(Network::new_ordered([]))
+        .lossy_network(LossyNetwork::No)
+        .property(
+            Expectation::Always,
+            "fridge never negative",
+            |_, state: &ActorModelState<Native>| {
+                !matches!(*state.actor_states[0], native::State::Fridge(d) if d < 0)
             },
         )
 }
@@ -91,22 +116,14 @@ pub struct SrRun {
     pub discoveries: usize,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Search {
-    Dfs,
-    Bfs,
-}
-
-/// Runs Stateright to completion, single-threaded.
-pub fn check(scenario: &Scenario, search: Search) -> SrRun {
-    let builder = model(scenario).checker().threads(1);
-    match search {
-        Search::Dfs => summarize(builder.spawn_dfs().join()),
-        Search::Bfs => summarize(builder.spawn_bfs().join()),
-    }
-}
-
-fn summarize(checker: impl Checker<SrModel>) -> SrRun {
+/// Runs Stateright's depth-first search to completion, single-threaded.
+pub fn dfs<M>(model: M) -> SrRun
+where
+    M: Model + Send + Sync + 'static,
+    M::State: Clone + std::fmt::Debug + PartialEq + Send + Sync + std::hash::Hash,
+    M::Action: Clone + std::fmt::Debug + PartialEq + Send + Sync,
+{
+    let checker = model.checker().threads(1).spawn_dfs().join();
     assert!(checker.is_done(), "Stateright stopped early");
     SrRun {
         unique: checker.unique_state_count(),

@@ -249,7 +249,7 @@ impl Search {
         Search {
             goals_left: goals.len(),
             goals,
-            scenario: *scenario,
+            scenario: scenario.clone(),
             symmetry_broken: perm.is_none(),
             partial_order: options.partial_order,
             max_states: options.max_states,
@@ -290,7 +290,6 @@ impl Search {
     /// Expands up to `budget` more states, breadth first. Returns true when
     /// the search is over (done, stopped, or at its state limit).
     pub fn run(&mut self, budget: usize) -> bool {
-        let n = self.system.actors.len();
         let until = self.next.saturating_add(budget);
         // States are numbered in discovery order, so the first path found to
         // each state (its parent chain) is a shortest one.
@@ -300,16 +299,24 @@ impl Search {
                 self.depth += 1;
                 self.depth_end = self.visited.len();
             }
-            pack::unpack_into(self.visited.get(i), n, &mut self.world);
+            pack::unpack_into(self.visited.get(i), self.symmetry.layout(), &mut self.world);
             self.steps.clear();
-            self.steps
-                .extend(self.world.net.deliverable().map(|(s, _)| s));
+            self.steps.extend(self.world.deliverable().map(|(s, _)| s));
             self.graph.start_edges();
             if self.steps.is_empty() {
                 self.finals.push(i as u32);
             }
+            // The successor starts as a copy of the world; after each step
+            // only what a delivery changes (the receiver, the network, a
+            // failure) is put back, not every actor's state.
+            self.succ.clone_from(&self.world);
+            let mut changed = None;
             for &step in &self.steps {
-                self.succ.clone_from(&self.world);
+                if let Some(to) = changed.replace(step.to.index()) {
+                    self.succ.states[to].clone_from(&self.world.states[to]);
+                    self.succ.net.clone_from(&self.world.net);
+                    self.succ.failed = None;
+                }
                 let delivered = self
                     .system
                     .deliver_into(&mut self.succ, step, &mut self.sent);
@@ -318,7 +325,9 @@ impl Search {
                         let before = &self.world.states[step.to.index()];
                         for (goal, found) in self.goals.iter_mut() {
                             if found.is_none()
-                                && goal.reached(step, msg, handled, before, &self.succ)
+                                && self
+                                    .system
+                                    .goal_reached(*goal, step, msg, handled, before, &self.succ)
                             {
                                 *found = Some((i as u32, step));
                                 self.goals_left -= 1;
@@ -366,14 +375,13 @@ impl Search {
             goals,
             ..
         } = self;
-        let n = system.actors.len();
         report.states = visited.len() as u64;
 
         // Only the final states' worlds are needed from here on: free the
         // visited set before counting, which needs memory of its own.
         let finals: Vec<(u32, World)> = finals
             .into_iter()
-            .map(|f| (f, pack::unpack(visited.get(f as usize), n)))
+            .map(|f| (f, pack::unpack(visited.get(f as usize), symmetry.layout())))
             .collect();
         drop(visited);
 
@@ -392,7 +400,7 @@ impl Search {
             };
             report.schedules.add(count);
             for member in symmetry.members(world, count) {
-                let outcome = scenario.outcome(&member.world);
+                let outcome = system.outcome(&member.world);
                 let entry = outcomes
                     .entry(outcome)
                     .or_insert((Count::default(), *f, member.perm));

@@ -1,12 +1,35 @@
 //! A compact, canonical byte form of a [`World`], for the explorer's visited
-//! set: small integers take one byte (zigzag varints), and empty channels take
-//! none. Equal worlds have equal bytes, and the bytes decode back exactly.
+//! set: small integers take one byte (zigzag varints), each actor's slots
+//! and each message's fields are written without lengths (the [`Layout`]
+//! knows them), and empty channels take nothing. Equal worlds have equal
+//! bytes, and the bytes decode back exactly.
 
-use crate::model::actor::RoleState;
-use crate::model::bank::{Bank, Customer, CustomerPhase};
-use crate::model::fridge::Fridge;
-use crate::model::people::{Person, Phase};
-use crate::model::{ActorState, Msg, Network, World};
+use crate::lang::RunError;
+use crate::model::{ActorId, ActorState, Failure, Msg, Network, System, World};
+
+/// How many slots each actor has and how many fields each message kind
+/// has: what packing leaves out.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Layout {
+    slots: Vec<usize>,
+    fields: Vec<usize>,
+}
+
+impl Layout {
+    pub fn new(system: &System) -> Layout {
+        let program = &system.inst.program;
+        Layout {
+            slots: (0..system.actors())
+                .map(|a| system.inst.role_of(a).slots)
+                .collect(),
+            fields: program.messages.iter().map(|m| m.fields.len()).collect(),
+        }
+    }
+
+    pub fn actors(&self) -> usize {
+        self.slots.len()
+    }
+}
 
 fn put(out: &mut Vec<u8>, v: i32) {
     let mut z = ((v << 1) ^ (v >> 31)) as u32;
@@ -25,7 +48,7 @@ fn get(bytes: &[u8], at: &mut usize) -> i32 {
         let b = bytes[*at];
         *at += 1;
         z |= u32::from(b & 0x7f) << shift;
-        if b < 0x80 {
+        if b < 0x80 || shift >= 28 {
             break;
         }
         shift += 7;
@@ -33,162 +56,74 @@ fn get(bytes: &[u8], at: &mut usize) -> i32 {
     ((z >> 1) as i32) ^ -((z & 1) as i32)
 }
 
+/// An actor's slots; the first (its phase, never negative) also carries
+/// whether it was terminated.
 pub fn put_state(out: &mut Vec<u8>, s: &ActorState) {
-    let stopped = if s.stopped { 0x80 } else { 0 };
-    match s.role {
-        RoleState::Fridge(f) => {
-            out.push(stopped);
-            put(out, f.drinks);
-        }
-        RoleState::Person(p) => match p.phase {
-            Phase::Looking => out.push(stopped | 1),
-            Phase::Taking => out.push(stopped | 2),
-            Phase::Asking { ask } => {
-                out.push(stopped | 3);
-                put(out, ask);
-            }
-            Phase::Got { drinks } => {
-                out.push(stopped | 4);
-                put(out, drinks);
-            }
-            Phase::Left => out.push(stopped | 5),
-            Phase::Pipelining { answered, got } => {
-                out.push(stopped | 12);
-                put(out, i32::from(answered));
-                put(out, i32::from(got));
-            }
-            Phase::Closing => out.push(stopped | 13),
-        },
-        RoleState::Bank(b) => {
-            out.push(stopped | 6);
-            put(out, b.balance);
-        }
-        RoleState::Customer(c) => out.push(
-            stopped
-                | match c.phase {
-                    CustomerPhase::Checking => 7,
-                    CustomerPhase::Withdrawing => 8,
-                    CustomerPhase::AskingIf => 9,
-                    CustomerPhase::Withdrew => 10,
-                    CustomerPhase::Declined => 11,
-                },
-        ),
+    let mut slots = s.slots.iter();
+    let phase = slots.next().copied().unwrap_or(0);
+    put(out, phase.wrapping_mul(2) | i32::from(s.stopped));
+    for &v in slots {
+        put(out, v);
     }
 }
 
-fn get_state(bytes: &[u8], at: &mut usize) -> ActorState {
-    let tag = bytes[*at];
+fn get_state(bytes: &[u8], at: &mut usize, slots: usize, into: &mut ActorState) {
+    into.slots.clear();
+    let first = get(bytes, at);
+    into.stopped = first & 1 != 0;
+    into.slots.push(first >> 1);
+    for _ in 1..slots {
+        into.slots.push(get(bytes, at));
+    }
+}
+
+pub fn put_msg(out: &mut Vec<u8>, m: Msg, layout: &Layout) {
+    out.push(m.kind);
+    let n = layout.fields.get(usize::from(m.kind)).copied().unwrap_or(0);
+    for &a in &m.args[..n] {
+        put(out, a);
+    }
+}
+
+fn get_msg(bytes: &[u8], at: &mut usize, layout: &Layout) -> Msg {
+    let kind = bytes[*at];
     *at += 1;
-    let stopped = tag & 0x80 != 0;
-    let person = |phase| RoleState::Person(Person { phase });
-    let role = match tag & 0x7f {
-        0 => RoleState::Fridge(Fridge {
-            drinks: get(bytes, at),
-        }),
-        1 => person(Phase::Looking),
-        2 => person(Phase::Taking),
-        3 => person(Phase::Asking {
-            ask: get(bytes, at),
-        }),
-        4 => person(Phase::Got {
-            drinks: get(bytes, at),
-        }),
-        5 => person(Phase::Left),
-        6 => RoleState::Bank(Bank {
-            balance: get(bytes, at),
-        }),
-        12 => {
-            let answered = get(bytes, at) as u8;
-            person(Phase::Pipelining {
-                answered,
-                got: get(bytes, at) as u8,
-            })
-        }
-        13 => person(Phase::Closing),
-        tag => RoleState::Customer(Customer {
-            phase: match tag {
-                7 => CustomerPhase::Checking,
-                8 => CustomerPhase::Withdrawing,
-                9 => CustomerPhase::AskingIf,
-                10 => CustomerPhase::Withdrew,
-                _ => CustomerPhase::Declined,
-            },
-        }),
+    let mut m = Msg {
+        kind,
+        ..Msg::default()
     };
-    ActorState { stopped, role }
+    let n = layout.fields.get(usize::from(kind)).copied().unwrap_or(0);
+    for a in &mut m.args[..n] {
+        *a = get(bytes, at);
+    }
+    m
 }
 
-pub fn put_msg(out: &mut Vec<u8>, m: Msg) {
-    match m {
-        Msg::Drink(n) => {
-            out.push(0);
-            put(out, n);
-        }
-        Msg::FridgeResult {
-            taken_or_added,
-            left,
-        } => {
-            out.push(1);
-            put(out, taken_or_added);
-            put(out, left);
-        }
-        Msg::Stop => out.push(2),
-        Msg::TakeIf => out.push(3),
-        Msg::Deposit(a) => {
-            out.push(4);
-            put(out, a);
-        }
-        Msg::Withdraw(a) => {
-            out.push(5);
-            put(out, a);
-        }
-        Msg::Balance => out.push(6),
-        Msg::WithdrawIf(a) => {
-            out.push(7);
-            put(out, a);
-        }
-        Msg::BankResult { balance, ok } => {
-            out.push(if ok { 8 } else { 9 });
-            put(out, balance);
-        }
-    }
-}
-
-fn get_msg(bytes: &[u8], at: &mut usize) -> Msg {
-    let tag = bytes[*at];
-    *at += 1;
-    match tag {
-        0 => Msg::Drink(get(bytes, at)),
-        1 => {
-            let taken_or_added = get(bytes, at);
-            Msg::FridgeResult {
-                taken_or_added,
-                left: get(bytes, at),
-            }
-        }
-        2 => Msg::Stop,
-        3 => Msg::TakeIf,
-        4 => Msg::Deposit(get(bytes, at)),
-        5 => Msg::Withdraw(get(bytes, at)),
-        6 => Msg::Balance,
-        7 => Msg::WithdrawIf(get(bytes, at)),
-        t => Msg::BankResult {
-            ok: t == 8,
-            balance: get(bytes, at),
-        },
-    }
-}
+/// Marks a failed world's trailer: no channel slot is this large.
+const FAILED: u8 = 0xFF;
 
 /// Appends the packed form of `world` to `out`.
-pub fn pack(world: &World, out: &mut Vec<u8>) {
+pub fn pack(world: &World, layout: &Layout, out: &mut Vec<u8>) {
     for s in &world.states {
         put_state(out, s);
     }
-    put_channels(world.net.raw(), out);
+    put_channels(world.net.raw(), layout, out);
+    put_failure(world.failed.as_ref(), out);
+}
+
+fn put_failure(failed: Option<&Failure>, out: &mut Vec<u8>) {
+    if let Some(f) = failed {
+        out.push(FAILED);
+        out.push(f.actor.0);
+        put(out, f.error.line as i32);
+        let text = f.error.message.as_bytes();
+        put(out, text.len() as i32);
+        out.extend_from_slice(text);
+    }
 }
 
 /// Channels in slot order: slot, length, messages; empty channels take nothing.
-fn put_channels(queue: &[(u16, Msg)], out: &mut Vec<u8>) {
+fn put_channels(queue: &[(u16, Msg)], layout: &Layout, out: &mut Vec<u8>) {
     let mut i = 0;
     while i < queue.len() {
         let slot = queue[i].0;
@@ -196,7 +131,7 @@ fn put_channels(queue: &[(u16, Msg)], out: &mut Vec<u8>) {
         out.push(slot as u8);
         put(out, len as i32);
         for &(_, m) in &queue[i..i + len] {
-            put_msg(out, m);
+            put_msg(out, m, layout);
         }
         i += len;
     }
@@ -206,6 +141,7 @@ fn put_channels(queue: &[(u16, Msg)], out: &mut Vec<u8>) {
 /// `new_of` is the inverse renaming and `scratch` a reusable buffer.
 pub fn pack_renamed(
     world: &World,
+    layout: &Layout,
     old_of: &[u8],
     new_of: &[u8],
     scratch: &mut Vec<(u16, Msg)>,
@@ -223,35 +159,56 @@ pub fn pack_renamed(
     }));
     // Stable: a channel's messages keep their order.
     scratch.sort_by_key(|&(slot, _)| slot);
-    put_channels(scratch, out);
+    put_channels(scratch, layout, out);
+    let failed = world.failed.as_ref().map(|f| Failure {
+        actor: ActorId(new_of[f.actor.index()]),
+        error: f.error.clone(),
+    });
+    put_failure(failed.as_ref(), out);
 }
 
-/// The world `pack` wrote for a system of `actors` actors.
-pub fn unpack(bytes: &[u8], actors: usize) -> World {
+/// The world `pack` wrote.
+pub fn unpack(bytes: &[u8], layout: &Layout) -> World {
     let mut world = World {
         states: Vec::new(),
-        net: Network::new(actors),
+        net: Network::new(layout.actors()),
+        failed: None,
     };
-    unpack_into(bytes, actors, &mut world);
+    unpack_into(bytes, layout, &mut world);
     world
 }
 
 /// [`unpack`] into an existing world, reusing its buffers.
-pub fn unpack_into(bytes: &[u8], actors: usize, world: &mut World) {
+pub fn unpack_into(bytes: &[u8], layout: &Layout, world: &mut World) {
     let mut at = 0;
-    world.states.clear();
-    for _ in 0..actors {
-        world.states.push(get_state(bytes, &mut at));
+    let actors = layout.actors();
+    world.states.resize_with(actors, ActorState::default);
+    for (a, state) in world.states.iter_mut().enumerate() {
+        get_state(bytes, &mut at, layout.slots[a], state);
     }
     let net = &mut world.net;
     net.clear(actors);
+    world.failed = None;
     while at < bytes.len() {
-        let slot = u16::from(bytes[at]);
+        let slot = bytes[at];
         at += 1;
+        if slot == FAILED {
+            let actor = ActorId(bytes[at]);
+            at += 1;
+            let line = get(bytes, &mut at) as u32;
+            let len = get(bytes, &mut at) as usize;
+            let message = String::from_utf8_lossy(&bytes[at..at + len]).into_owned();
+            at += len;
+            world.failed = Some(Failure {
+                actor,
+                error: RunError { message, line },
+            });
+            continue;
+        }
         let len = get(bytes, &mut at);
         for _ in 0..len {
-            let m = get_msg(bytes, &mut at);
-            net.push_raw(slot, m);
+            let m = get_msg(bytes, &mut at, layout);
+            net.push_raw(u16::from(slot), m);
         }
     }
 }

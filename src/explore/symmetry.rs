@@ -11,7 +11,7 @@
 
 use crate::model::{ActorId, Msg, Schedule, Step, System, World};
 
-use super::pack::{pack, pack_renamed, put_msg, put_state};
+use super::pack::{pack, pack_renamed, put_msg, put_state, Layout};
 use super::{Count, Member};
 
 const MAX_ACTORS: usize = 16;
@@ -56,6 +56,7 @@ impl Perm {
 
 pub struct Symmetry {
     actors: usize,
+    layout: Layout,
     /// Groups of interchangeable clients (two or more with the same role).
     groups: Vec<Vec<u8>>,
     blocks: Vec<Vec<u8>>,
@@ -66,14 +67,16 @@ pub struct Symmetry {
 
 impl Symmetry {
     pub fn new(system: &System, enabled: bool) -> Symmetry {
-        let actors = system.actors.len();
+        let actors = system.actors();
+        let program = &system.inst.program;
+        let sound = !program.stores_ids && !program.client_to_client;
         let mut groups: Vec<Vec<u8>> = Vec::new();
-        if enabled && actors <= MAX_ACTORS {
+        if enabled && sound && actors <= MAX_ACTORS {
             for id in system.clients() {
-                let role = system.actors[id.index()];
+                let role = system.role(id);
                 match groups
                     .iter_mut()
-                    .find(|g| system.actors[usize::from(g[0])] == role)
+                    .find(|g| system.role(ActorId(g[0])) == role)
                 {
                     Some(g) => g.push(id.0),
                     None => groups.push(vec![id.0]),
@@ -83,12 +86,18 @@ impl Symmetry {
         }
         Symmetry {
             actors,
+            layout: Layout::new(system),
             groups,
             blocks: vec![Vec::new(); actors],
             old_of: (0..actors as u8).collect(),
             new_of: (0..actors as u8).collect(),
             scratch: Vec::new(),
         }
+    }
+
+    /// The packing this symmetry's keys use.
+    pub fn layout(&self) -> &Layout {
+        &self.layout
     }
 
     pub fn active(&self) -> bool {
@@ -125,7 +134,7 @@ impl Symmetry {
                 ] {
                     block.push(world.net.channel(step).count() as u8);
                     for m in world.net.channel(step) {
-                        put_msg(block, m);
+                        put_msg(block, m, &self.layout);
                     }
                 }
             }
@@ -137,11 +146,11 @@ impl Symmetry {
     /// that turns `world` into it; `None` if the world is not client-server.
     pub fn canonical(&mut self, world: &World, key: &mut Vec<u8>) -> Option<Perm> {
         if !self.active() {
-            pack(world, key);
+            pack(world, &self.layout, key);
             return Some(Perm::default());
         }
         if !self.fill_blocks(world) {
-            pack(world, key);
+            pack(world, &self.layout, key);
             return None;
         }
         for (i, slot) in self.old_of.iter_mut().enumerate() {
@@ -159,7 +168,14 @@ impl Symmetry {
         for (new, &old) in self.old_of.iter().enumerate() {
             self.new_of[usize::from(old)] = new as u8;
         }
-        pack_renamed(world, &self.old_of, &self.new_of, &mut self.scratch, key);
+        pack_renamed(
+            world,
+            &self.layout,
+            &self.old_of,
+            &self.new_of,
+            &mut self.scratch,
+            key,
+        );
         Some(Perm::from_old_of(&self.old_of))
     }
 
@@ -169,7 +185,7 @@ impl Symmetry {
     pub fn members(&mut self, world: &World, count: Count) -> Vec<Member> {
         let identity: Vec<u8> = (0..self.actors as u8).collect();
         if !self.active() || !self.fill_blocks(world) {
-            return vec![member(world, &identity, count)];
+            return vec![member(world, &self.layout, &identity, count)];
         }
         // For each group, its distinct arrangements (as lists of old ids).
         let mut per_group: Vec<Vec<Vec<u8>>> = Vec::new();
@@ -203,7 +219,7 @@ impl Symmetry {
                     old_of[usize::from(position)] = per_group[g][choice[g]][k];
                 }
             }
-            out.push(member(world, &old_of, share));
+            out.push(member(world, &self.layout, &old_of, share));
             // Next combination across groups.
             let mut g = 0;
             loop {
@@ -221,15 +237,15 @@ impl Symmetry {
     }
 }
 
-fn member(world: &World, old_of: &[u8], share: Count) -> Member {
+fn member(world: &World, layout: &Layout, old_of: &[u8], share: Count) -> Member {
     let mut key = Vec::new();
     let mut new_of = vec![0u8; old_of.len()];
     for (new, &old) in old_of.iter().enumerate() {
         new_of[usize::from(old)] = new as u8;
     }
-    pack_renamed(world, old_of, &new_of, &mut Vec::new(), &mut key);
+    pack_renamed(world, layout, old_of, &new_of, &mut Vec::new(), &mut key);
     Member {
-        world: super::pack::unpack(&key, world.states.len()),
+        world: super::pack::unpack(&key, layout),
         perm: Perm::from_old_of(old_of),
         share,
     }

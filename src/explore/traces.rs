@@ -27,7 +27,6 @@ use crate::model::{Outbox, Outcome, Scenario, Step, System, World};
 type Mask = u128;
 
 pub(crate) struct Traces {
-    scenario: Scenario,
     system: System,
     /// Every outcome the reduced walk reaches (with people renamed back).
     pub outcomes: BTreeSet<Outcome>,
@@ -96,7 +95,6 @@ impl Traces {
     pub fn new(scenario: &Scenario, symmetry: bool, limit: usize) -> Traces {
         let system = scenario.system();
         Traces {
-            scenario: *scenario,
             outcomes: BTreeSet::new(),
             symmetry: Symmetry::new(&system, symmetry),
             system,
@@ -110,7 +108,7 @@ impl Traces {
     /// when more than `limit` (state, sleep set) pairs would be needed, or
     /// the system has more actors than the masks hold.
     pub fn count(&mut self) -> Option<Count> {
-        let n = self.system.actors.len();
+        let n = self.system.actors();
         if n * n > 128 {
             return None;
         }
@@ -119,13 +117,13 @@ impl Traces {
     }
 
     fn classes(&mut self, world: &World, sleep: Mask) -> Option<Count> {
-        let n = self.system.actors.len();
+        let n = self.system.actors();
         let mut key = Vec::new();
         let (perm, canonical_key) = match self.symmetry.canonical(world, &mut key) {
             Some(perm) => (perm, key),
             None => {
                 let mut plain = Vec::new();
-                pack(world, &mut plain);
+                pack(world, self.symmetry.layout(), &mut plain);
                 (Perm::default(), plain)
             }
         };
@@ -136,12 +134,12 @@ impl Traces {
         if self.memo.len() >= self.limit {
             return None;
         }
-        let steps: Vec<Step> = world.net.deliverable().map(|(s, _)| s).collect();
+        let steps: Vec<Step> = world.deliverable().map(|(s, _)| s).collect();
         let mut total = Count::default();
         if steps.is_empty() {
             total = Count::ONE;
             for member in self.symmetry.members(world, Count::ONE) {
-                self.outcomes.insert(self.scenario.outcome(&member.world));
+                self.outcomes.insert(self.system.outcome(&member.world));
             }
         }
         let mut tried: Mask = 0;

@@ -371,7 +371,13 @@ impl Checker<'_> {
             );
         }
         let (mut title, mut fixed, mut note) = (protocol_name.clone(), None, None);
+        let mut summary = Vec::new();
         for (key, value) in settings {
+            if key.text == "summary" {
+                // The parameters in words: "3 people, 2 drinks".
+                summary = self.template(value, &mut Scope::default());
+                continue;
+            }
             let v = self.plain(value, "a protocol setting");
             match key.text.as_str() {
                 "title" => title = v,
@@ -380,7 +386,7 @@ impl Checker<'_> {
                 _ => self.err(
                     key.span,
                     format!(
-                        "unknown setting `{}`: expected `title`, `fixed` or `note`",
+                        "unknown setting `{}`: expected `title`, `summary`, `fixed` or `note`",
                         key.text
                     ),
                 ),
@@ -512,8 +518,10 @@ impl Checker<'_> {
         Some(Program {
             name: protocol_name,
             title,
+            summary,
             fixed,
             note,
+            source: self.src.to_string(),
             params: std::mem::take(&mut self.params),
             messages: std::mem::take(&mut self.messages),
             roles,

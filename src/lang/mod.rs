@@ -17,11 +17,11 @@ pub mod program;
 pub mod run;
 pub mod syntax;
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 pub use diag::Report;
 pub use program::Program;
-pub use run::{Handled, Instance, Message, RunError, Value};
+pub use run::{ActorId, Handled, Instance, Message, Outbox, RunError, Value};
 
 /// Parses and checks `source`; `file` names it in diagnostics.
 pub fn compile(file: &str, source: &str) -> Result<Program, Report> {
@@ -65,8 +65,17 @@ pub const EXTENSION: &str = "race";
 /// A built-in protocol, compiled. The built-ins are checked by the tests,
 /// so this only fails for an unknown name.
 pub fn builtin(name: &str) -> Option<Arc<Program>> {
-    let (_, source) = BUILTINS.iter().find(|(n, _)| *n == name)?;
-    compile(&format!("{name}.{EXTENSION}"), source)
-        .ok()
-        .map(Arc::new)
+    static COMPILED: OnceLock<Vec<Option<Arc<Program>>>> = OnceLock::new();
+    let compiled = COMPILED.get_or_init(|| {
+        BUILTINS
+            .iter()
+            .map(|(name, source)| {
+                compile(&format!("{name}.{EXTENSION}"), source)
+                    .ok()
+                    .map(Arc::new)
+            })
+            .collect()
+    });
+    let i = BUILTINS.iter().position(|(n, _)| *n == name)?;
+    compiled[i].clone()
 }

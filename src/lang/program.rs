@@ -27,6 +27,10 @@ pub struct Program {
     /// The name links and the command line use: `look-before-take`.
     pub name: String,
     pub title: String,
+    /// The parameters in words ("3 people, 2 drinks"); empty: by their labels.
+    pub summary: Vec<ShowPiece>,
+    /// The exact text of the file.
+    pub source: String,
     /// The name of the protocol that fixes this one's race, if any.
     pub fixed: Option<String>,
     /// What to notice, in a sentence, if the protocol says.

@@ -13,18 +13,42 @@
 use std::fmt;
 use std::sync::Arc;
 
+use serde::{Deserialize, Serialize};
+
 use super::program::*;
+
+/// An actor's number in a scenario: 0 is the server, clients are numbered
+/// from 1 as on the page and in schedules. This is the value an actor
+/// reference holds.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
+pub struct ActorId(pub u8);
+
+impl ActorId {
+    /// The server: the actor every client talks to.
+    pub const SERVER: ActorId = ActorId(0);
+
+    pub fn index(self) -> usize {
+        usize::from(self.0)
+    }
+}
+
+/// Messages an actor sends while taking one step, in the order sent.
+pub type Outbox = Vec<(ActorId, Message)>;
 
 /// A message: its kind (an index into [`Program::messages`]) and its fields,
 /// unused ones 0. `Copy` and small, so the network copies it cheaply.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
 pub struct Message {
     pub kind: u8,
     pub args: [i32; MAX_FIELDS],
 }
 
 /// Why a handler (or a start) could not run to completion.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct RunError {
     pub message: String,
     pub line: u32,
@@ -38,8 +62,14 @@ impl fmt::Display for RunError {
 
 impl std::error::Error for RunError {}
 
+impl From<Box<RunError>> for RunError {
+    fn from(boxed: Box<RunError>) -> RunError {
+        *boxed
+    }
+}
+
 /// What handling one message did.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Handled {
     /// Handler `i` of the receiver's role ran to completion.
     Handled(u16),
@@ -62,7 +92,7 @@ pub struct Instance {
 }
 
 /// A value of an outcome.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Value {
     Int(i32),
     Bool(bool),
@@ -140,7 +170,7 @@ impl Instance {
     }
 
     /// Actor `actor`'s first state, and the messages it sends on starting.
-    pub fn start(&self, actor: usize, out: &mut Vec<(u8, Message)>) -> Result<Vec<i32>, RunError> {
+    pub fn start(&self, actor: usize, out: &mut Outbox) -> Result<Vec<i32>, RunError> {
         let role = self.role_of(actor);
         let mut slots = vec![0; role.slots];
         let env = self.env(actor, -1);
@@ -184,7 +214,7 @@ impl Instance {
         slots: &mut [i32],
         from: usize,
         msg: Message,
-        out: &mut Vec<(u8, Message)>,
+        out: &mut Outbox,
     ) -> Result<Handled, RunError> {
         out.clear();
         let role = self.role_of(actor);
@@ -201,7 +231,7 @@ impl Instance {
             Action::Handle(h) => h,
         };
         let handler = &role.handlers[usize::from(h)];
-        let mut locals = [0i32; 64];
+        let mut locals = [0i32; 16];
         let mut heap;
         let locals: &mut [i32] = if handler.locals <= locals.len() {
             &mut locals[..]
@@ -232,6 +262,21 @@ impl Instance {
             None => true,
             Some(e) => eval(e, &self.env(actor, -1), slots, &[]).unwrap_or(1) != 0,
         }
+    }
+
+    /// The parameters in words: "3 people, 2 drinks".
+    pub fn summary(&self) -> String {
+        if self.program.summary.is_empty() {
+            let parts: Vec<String> = self
+                .program
+                .params
+                .iter()
+                .zip(&self.params)
+                .map(|(p, v)| format!("{} {v}", p.label))
+                .collect();
+            return parts.join(", ");
+        }
+        self.render(&self.program.summary, &self.env(0, -1), &[], &[])
     }
 
     /// A message as the page shows it: "take 1", "took 0, 2 left".
@@ -548,7 +593,14 @@ impl Instance {
         let Some(cond) = &goal.cond else {
             return true;
         };
-        let mut locals = vec![0; goal.locals];
+        let mut small = [0i32; 16];
+        let mut heap;
+        let locals: &mut [i32] = if goal.locals <= small.len() {
+            &mut small[..]
+        } else {
+            heap = vec![0; goal.locals];
+            &mut heap
+        };
         for (i, b) in goal.binds.iter().enumerate() {
             if let Some(l) = b {
                 locals[usize::from(*l)] = msg.args[i];
@@ -558,7 +610,7 @@ impl Instance {
             old: before,
             ..self.env(actor, -1)
         };
-        eval(cond, &env, after, &locals).is_ok_and(|v| v != 0)
+        eval(cond, &env, after, locals).is_ok_and(|v| v != 0)
     }
 }
 
@@ -583,16 +635,33 @@ struct Env<'a> {
     outcome: &'a [Value],
 }
 
-fn error(message: String, line: u32) -> RunError {
-    RunError { message, line }
+/// A runtime error inside the interpreter: boxed, so a `Result` of a
+/// value stays two words and the hot path returns in registers.
+type Fault = Box<RunError>;
+
+fn error(message: String, line: u32) -> Fault {
+    Box::new(RunError { message, line })
 }
 
 fn get(slice: &[i32], i: u16) -> i32 {
     slice.get(usize::from(i)).copied().unwrap_or(0)
 }
 
-fn eval(e: &Expr, env: &Env, slots: &[i32], locals: &[i32]) -> Result<i32, RunError> {
-    let ev = |x: &Expr| eval(x, env, slots, locals);
+/// An operand: the common leaves are read in place, without a call, so a
+/// comparison or a sum of two variables costs one dispatch, not three.
+#[inline(always)]
+fn operand(e: &Expr, env: &Env, slots: &[i32], locals: &[i32]) -> Result<i32, Fault> {
+    match e {
+        Expr::Const(v) => Ok(*v),
+        Expr::Slot(s) => Ok(get(slots, *s)),
+        Expr::Local(l) => Ok(get(locals, *l)),
+        Expr::Param(p) => Ok(get(&env.inst.params, *p)),
+        _ => eval(e, env, slots, locals),
+    }
+}
+
+fn eval(e: &Expr, env: &Env, slots: &[i32], locals: &[i32]) -> Result<i32, Fault> {
+    let ev = |x: &Expr| operand(x, env, slots, locals);
     Ok(match e {
         Expr::Const(v) => *v,
         Expr::Param(p) => get(&env.inst.params, *p),
@@ -687,9 +756,9 @@ fn eval(e: &Expr, env: &Env, slots: &[i32], locals: &[i32]) -> Result<i32, RunEr
     })
 }
 
-fn check_invariants(role: &Role, env: &Env, slots: &[i32]) -> Result<(), RunError> {
+fn check_invariants(role: &Role, env: &Env, slots: &[i32]) -> Result<(), Fault> {
     for inv in &role.invariants {
-        if eval(&inv.expr, env, slots, &[])? == 0 {
+        if operand(&inv.expr, env, slots, &[])? == 0 {
             return Err(error(format!("invariant {} broken", inv.text), inv.line));
         }
     }
@@ -700,18 +769,18 @@ struct Exec<'a, 'b> {
     env: Env<'a>,
     slots: &'b mut [i32],
     locals: &'b mut [i32],
-    out: &'b mut Vec<(u8, Message)>,
+    out: &'b mut Outbox,
     steps: u32,
     /// The line of the loop running, for the error when steps run out.
     line: u32,
 }
 
 impl Exec<'_, '_> {
-    fn eval(&self, e: &Expr) -> Result<i32, RunError> {
-        eval(e, &self.env, self.slots, self.locals)
+    fn eval(&self, e: &Expr) -> Result<i32, Fault> {
+        operand(e, &self.env, self.slots, self.locals)
     }
 
-    fn tick(&mut self, line: u32) -> Result<(), RunError> {
+    fn tick(&mut self, line: u32) -> Result<(), Fault> {
         self.line = line;
         self.steps += 1;
         if self.steps > MAX_STEPS {
@@ -723,14 +792,14 @@ impl Exec<'_, '_> {
         Ok(())
     }
 
-    fn block(&mut self, block: &[Stmt]) -> Result<(), RunError> {
+    fn block(&mut self, block: &[Stmt]) -> Result<(), Fault> {
         for s in block {
             self.stmt(s)?;
         }
         Ok(())
     }
 
-    fn stmt(&mut self, s: &Stmt) -> Result<(), RunError> {
+    fn stmt(&mut self, s: &Stmt) -> Result<(), Fault> {
         self.steps += 1;
         if self.steps > MAX_STEPS {
             return Err(error(
@@ -791,7 +860,7 @@ impl Exec<'_, '_> {
                 for (i, a) in args.iter().enumerate() {
                     msg.args[i] = self.eval(a)?;
                 }
-                self.out.push((target as u8, msg));
+                self.out.push((ActorId(target as u8), msg));
             }
             Stmt::If(c, a, b) => {
                 if self.eval(c)? != 0 {

@@ -1,174 +1,127 @@
 //! Challenges: goals a learner tries to reach by choosing deliveries, such as
-//! "leave the fridge empty although everyone is polite". A goal is reached
-//! by one delivery (what it delivered, how it was taken, and the world
-//! after), so the page detects it as it happens and the explorer finds the
-//! fewest deliveries that reach it. Goals speak of "someone", never of a
-//! particular person, so they hold the same under symmetry reduction.
+//! "leave the fridge empty although everyone is polite". Each protocol
+//! declares its goals; a goal is reached by one delivery (what it
+//! delivered, how it was taken, the receiver before and after), so the page
+//! detects it as it happens and the explorer finds the fewest deliveries
+//! that reach it. Goals speak of a role ("a person"), never of one client,
+//! so they hold the same under symmetry reduction.
 //!
 //! Also the learner's progress, as the text kept in the browser's storage.
 
 use std::collections::BTreeMap;
 
-use super::actor::{ActorState, Handled, Msg};
-use super::people::Phase;
-use super::scenario::{Protocol, Scenario};
-use super::schedule::Step;
-use super::system::World;
+use serde::{Deserialize, Serialize};
 
-/// A challenge's goal.
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
-)]
-pub enum Goal {
-    /// The fridge reaches 0 drinks although every person is polite.
-    EmptyFridge,
-    /// A polite person who asked to take a drink is told 0 were taken.
-    PoliteToldZero,
-    /// A thirsty person gets no drink at all.
-    ThirstyGetsNone,
-    /// The fridge reaches 0 drinks under the fixed protocol (impossible).
-    EmptyFixedFridge,
-    /// The balance goes below 0.
-    Overdrawn,
-    /// The balance goes below 0 under the fixed protocol (impossible).
-    OverdrawnFixed,
-    /// The fridge ignores a drink request because it had already stopped.
-    RequestIgnored,
+use super::actor::{ActorState, Handled, Msg};
+use super::scenario::Scenario;
+use super::schedule::Step;
+use super::system::{System, World};
+use crate::lang;
+
+/// A challenge goal: the index of one of the protocol's goals.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Goal(pub u16);
+
+impl Scenario {
+    /// The goals this scenario offers (its protocol may leave some out
+    /// where they would be reached before anything happens, or mean nothing).
+    pub fn goals(&self) -> Vec<Goal> {
+        match self.instance() {
+            Ok(inst) => inst.goals().into_iter().map(|g| Goal(g as u16)).collect(),
+            Err(_) => Vec::new(),
+        }
+    }
+
+    /// A goal's stable name, for storage and the page.
+    pub fn goal_id(&self, goal: Goal) -> &str {
+        self.protocol
+            .goals
+            .get(usize::from(goal.0))
+            .map_or("", |g| g.id.as_str())
+    }
+
+    pub fn goal_title(&self, goal: Goal) -> &str {
+        self.protocol
+            .goals
+            .get(usize::from(goal.0))
+            .map_or("", |g| g.title.as_str())
+    }
 }
 
-pub const ALL: [Goal; 7] = [
-    Goal::EmptyFridge,
-    Goal::PoliteToldZero,
-    Goal::ThirstyGetsNone,
-    Goal::EmptyFixedFridge,
-    Goal::Overdrawn,
-    Goal::OverdrawnFixed,
-    Goal::RequestIgnored,
-];
-
-impl Goal {
-    /// A stable name, for storage and the page.
-    pub fn id(self) -> &'static str {
-        match self {
-            Goal::EmptyFridge => "empty-fridge",
-            Goal::PoliteToldZero => "polite-told-zero",
-            Goal::ThirstyGetsNone => "thirsty-gets-none",
-            Goal::EmptyFixedFridge => "empty-fixed-fridge",
-            Goal::Overdrawn => "overdrawn",
-            Goal::OverdrawnFixed => "overdrawn-fixed",
-            Goal::RequestIgnored => "request-ignored",
-        }
-    }
-
-    pub fn from_id(id: &str) -> Option<Goal> {
-        ALL.into_iter().find(|g| g.id() == id)
-    }
-
-    pub fn title(self) -> &'static str {
-        match self {
-            Goal::EmptyFridge => "Leave the fridge empty, although everyone is polite",
-            Goal::PoliteToldZero => "Make a polite person receive a reply of 0 drinks taken",
-            Goal::ThirstyGetsNone => "Leave a thirsty person with no drink at all",
-            Goal::EmptyFixedFridge => {
-                "Empty the fridge even with the fix (take 1 if more than 1 is left)"
-            }
-            Goal::Overdrawn => "Overdraw the account",
-            Goal::OverdrawnFixed => "Overdraw the account even with the fix (withdraw if enough)",
-            Goal::RequestIgnored => {
-                "Make the fridge ignore a request: deliver one after the poison pill"
-            }
-        }
-    }
-
+impl System {
     /// Whether delivering `msg` along `step`, taken as `handled` by a
-    /// receiver that was in `before`, reached the goal, `after` being the
+    /// receiver that was in `before`, reached `goal`, `after` being the
     /// world it left.
-    pub fn reached(
-        self,
+    pub fn goal_reached(
+        &self,
+        goal: Goal,
         step: Step,
         msg: Msg,
         handled: Handled,
         before: &ActorState,
         after: &World,
     ) -> bool {
-        let server = &after.states[0];
-        let receiver = &after.states[step.to.index()];
-        let at_server = step.to.index() == 0;
-        match self {
-            Goal::EmptyFridge | Goal::EmptyFixedFridge => {
-                at_server && before.drinks().is_some_and(|d| d > 0) && server.drinks() == Some(0)
-            }
-            Goal::PoliteToldZero => {
-                before.phase() == Some(Phase::Taking)
-                    && matches!(
-                        msg,
-                        Msg::FridgeResult {
-                            taken_or_added: 0,
-                            ..
-                        }
-                    )
-            }
-            Goal::ThirstyGetsNone => {
-                before.phase() != receiver.phase()
-                    && receiver.phase() == Some(Phase::Got { drinks: 0 })
-            }
-            Goal::Overdrawn | Goal::OverdrawnFixed => {
-                at_server
-                    && before.balance().is_some_and(|b| b >= 0)
-                    && server.balance().is_some_and(|b| b < 0)
-            }
-            Goal::RequestIgnored => handled == Handled::Ignored && matches!(msg, Msg::Drink(_)),
-        }
+        let how = match handled {
+            Handled::Done => lang::Handled::Handled(0),
+            Handled::Ignored(reason) => lang::Handled::Ignored(reason),
+            Handled::Terminated => lang::Handled::Ignored(None),
+            Handled::Unexpected | Handled::Failed => lang::Handled::Unexpected,
+        };
+        let Some(receiver) = after.states.get(step.to.index()) else {
+            return false;
+        };
+        usize::from(goal.0) < self.inst.program.goals.len()
+            && self.inst.goal_reached(
+                usize::from(goal.0),
+                step.to.index(),
+                msg,
+                how,
+                &before.slots,
+                &receiver.slots,
+            )
     }
 }
 
-impl Scenario {
-    /// The challenges this scenario offers (none where a goal would be
-    /// reached before anything happens, or means nothing).
-    pub fn goals(&self) -> Vec<Goal> {
-        match self.protocol {
-            // With fewer than 2 drinks no polite person ever takes one.
-            Protocol::LookBeforeTake if self.drinks >= 2 => {
-                vec![Goal::EmptyFridge, Goal::PoliteToldZero]
-            }
-            Protocol::Thirsty => vec![Goal::ThirstyGetsNone],
-            Protocol::TakeIf if self.drinks >= 1 => vec![Goal::EmptyFixedFridge],
-            Protocol::CheckThenWithdraw if self.balance >= 0 => vec![Goal::Overdrawn],
-            Protocol::WithdrawIf if self.balance >= 0 => vec![Goal::OverdrawnFixed],
-            Protocol::PoisonPill => vec![Goal::RequestIgnored],
-            _ => Vec::new(),
-        }
-    }
-}
-
-/// The learner's progress: for each protocol and goal reached, the fewest
-/// deliveries they reached it in.
+/// The learner's progress: for each protocol and goal reached (by their
+/// names), the fewest deliveries they reached it in.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Progress {
-    pub best: BTreeMap<(Protocol, Goal), u32>,
+    pub best: BTreeMap<(String, String), u32>,
 }
 
 /// The storage format's version prefix.
 const PROGRESS_VERSION: &str = "racelab-progress-1";
 
+fn is_name(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 40
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
 impl Progress {
     /// Records a goal reached in `deliveries`; true if it is a new best.
-    pub fn record(&mut self, protocol: Protocol, goal: Goal, deliveries: u32) -> bool {
-        let best = self.best.entry((protocol, goal)).or_insert(u32::MAX);
+    pub fn record(&mut self, protocol: &str, goal: &str, deliveries: u32) -> bool {
+        let best = self
+            .best
+            .entry((protocol.to_string(), goal.to_string()))
+            .or_insert(u32::MAX);
         let better = deliveries < *best;
         *best = (*best).min(deliveries);
         better
     }
 
-    pub fn get(&self, protocol: Protocol, goal: Goal) -> Option<u32> {
-        self.best.get(&(protocol, goal)).copied()
+    pub fn get(&self, protocol: &str, goal: &str) -> Option<u32> {
+        self.best
+            .get(&(protocol.to_string(), goal.to_string()))
+            .copied()
     }
 
     /// "racelab-progress-1;look-before-take/empty-fridge=6;..."
     pub fn to_text(&self) -> String {
         let mut text = PROGRESS_VERSION.to_string();
-        for (&(protocol, goal), &n) in &self.best {
-            text.push_str(&format!(";{}/{}={n}", protocol.name(), goal.id()));
+        for ((protocol, goal), &n) in &self.best {
+            text.push_str(&format!(";{protocol}/{goal}={n}"));
         }
         text
     }
@@ -185,8 +138,9 @@ impl Progress {
             let bad = || format!("the entry {part:?} is not protocol/goal=deliveries");
             let (key, n) = part.split_once('=').ok_or_else(bad)?;
             let (protocol, goal) = key.split_once('/').ok_or_else(bad)?;
-            let protocol = Protocol::from_name(protocol).ok_or_else(bad)?;
-            let goal = Goal::from_id(goal).ok_or_else(bad)?;
+            if !is_name(protocol) || !is_name(goal) {
+                return Err(bad());
+            }
             let n: u32 = n.parse().map_err(|_| bad())?;
             progress.record(protocol, goal, n);
         }

@@ -2,29 +2,22 @@
 //! the explorer answers, and how a claim is graded.
 //!
 //! Candidates are outcome *shapes*: what is left (drinks or balance) and how
-//! many clients ended a given way (got a drink, withdrew, or, for the poison
-//! pill, went unanswered), not which ones. That keeps the list short for
-//! eight people and still separates what can happen from what cannot.
+//! many clients ended a given way (got a drink, withdrew, went unanswered),
+//! not which ones. That keeps the list short for eight people and still
+//! separates what can happen from what cannot. Each protocol says what its
+//! shape is (`shape` in its outcome) and which candidates to offer
+//! (`predict`).
 
 use std::collections::BTreeSet;
 use std::fmt;
 
-use super::scenario::{Outcome, Protocol, Scenario};
+use super::scenario::{Outcome, Scenario};
 
 /// What is left, and how many clients the outcome names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Shape {
     pub left: i32,
     pub count: usize,
-}
-
-impl Outcome {
-    pub fn shape(&self) -> Shape {
-        Shape {
-            left: self.left(),
-            count: self.served().len(),
-        }
-    }
 }
 
 /// A graded prediction: each candidate, and whether it was right.
@@ -47,87 +40,48 @@ impl Grade {
 }
 
 impl Scenario {
-    /// The shapes a learner chooses from, in a fixed order. Every shape the
-    /// scenario can end in is among them (for each protocol, every
-    /// combination its rules allow), along with shapes that look plausible.
-    pub fn candidates(&self) -> Vec<Shape> {
-        let n = usize::from(self.people);
-        let mut out = BTreeSet::new();
-        match self.protocol {
-            Protocol::LookBeforeTake | Protocol::TakeIf => {
-                for k in 0..=n.min(self.drinks.max(0) as usize) {
-                    out.insert(Shape {
-                        left: self.drinks - k as i32,
-                        count: k,
-                    });
-                }
-            }
-            Protocol::Thirsty => {
-                for k in 0..=n {
-                    let left = (self.drinks - k as i32 * self.ask).max(0);
-                    out.insert(Shape { left, count: k });
-                }
-            }
-            Protocol::CheckThenWithdraw | Protocol::WithdrawIf => {
-                for k in 0..=n {
-                    out.insert(Shape {
-                        left: self.balance - k as i32 * self.amount,
-                        count: k,
-                    });
-                }
-            }
-            Protocol::PoisonPill => {
-                let requests = n * self.requests.max(0) as usize;
-                for unanswered in 0..=requests {
-                    let answered = (requests - unanswered) as i32;
-                    out.insert(Shape {
-                        left: (self.drinks - answered).max(0),
-                        count: unanswered,
-                    });
-                }
-            }
+    /// An outcome's shape; `None` for a runtime error or a protocol without one.
+    pub fn shape_of(&self, o: &Outcome) -> Option<Shape> {
+        if o.error.is_some() {
+            return None;
         }
-        out.into_iter().collect()
+        let (left, count) = self.instance().ok()?.shape(&o.values)?;
+        Some(Shape {
+            left,
+            count: count.max(0) as usize,
+        })
+    }
+
+    /// The shapes a learner chooses from, in a fixed order: the protocol's
+    /// candidates, sorted, each once.
+    pub fn candidates(&self) -> Vec<Shape> {
+        match self.instance() {
+            Ok(inst) => inst
+                .candidates()
+                .into_iter()
+                .map(|(left, count)| Shape {
+                    left,
+                    count: count.max(0) as usize,
+                })
+                .collect::<BTreeSet<_>>()
+                .into_iter()
+                .collect(),
+            Err(_) => Vec::new(),
+        }
     }
 
     /// A shape in words, for this scenario.
     pub fn describe_shape(&self, s: Shape) -> String {
-        let k = s.count;
-        match self.protocol {
-            Protocol::CheckThenWithdraw | Protocol::WithdrawIf => match k {
-                0 => format!("balance {}, nobody withdrew", s.left),
-                1 => format!("balance {}, one customer withdrew", s.left),
-                k => format!("balance {}, {k} customers withdrew", s.left),
-            },
-            Protocol::PoisonPill => format!(
-                "{}, {} unanswered",
-                drinks_left(s.left),
-                match k {
-                    0 => "no request".to_string(),
-                    1 => "1 request".to_string(),
-                    k => format!("{k} requests"),
-                }
-            ),
-            _ => format!(
-                "{}, {}",
-                drinks_left(s.left),
-                match k {
-                    0 => "nobody got a drink".to_string(),
-                    1 => "one person got a drink".to_string(),
-                    k => format!("{k} people got a drink"),
-                }
-            ),
+        match self.instance() {
+            Ok(inst) => inst.show_shape((s.left, s.count as i32)),
+            Err(_) => s.to_string(),
         }
     }
 
     /// Grades the candidates `claimed` (indices into [`Scenario::candidates`])
     /// against the outcomes that are `possible`.
     pub fn grade(&self, claimed: &BTreeSet<usize>, possible: &[Outcome]) -> Grade {
-        let mut shapes = BTreeSet::new();
-        for outcome in possible {
-            shapes.insert(outcome.shape());
-        }
-        let possible = shapes;
+        let possible: BTreeSet<Shape> = possible.iter().filter_map(|o| self.shape_of(o)).collect();
         let mut grade = Grade {
             found: vec![],
             missed: vec![],
@@ -143,13 +97,6 @@ impl Scenario {
             }
         }
         grade
-    }
-}
-
-fn drinks_left(n: i32) -> String {
-    match n {
-        1 => "1 drink left".to_string(),
-        n => format!("{n} drinks left"),
     }
 }
 

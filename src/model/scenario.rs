@@ -1,121 +1,40 @@
-//! Scenarios: the exercises the playground teaches, their parameters, their
-//! limits, and what counts as their outcome.
+//! Scenarios: a protocol (a checked program, see [`crate::lang`]) with a
+//! value for each of its parameters, and what counts as its outcome.
+//!
+//! Everything that differs from one race to the next (the parameters and
+//! their ranges, who the actors are, what is shown, what is unsafe) comes
+//! from the protocol's file; nothing here names the fridge or the bank.
 
 use std::fmt;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
-use super::actor::{Actor, ActorId};
-use super::bank::CustomerPhase;
-use super::people::Phase;
-use super::schedule::MAX_CLIENTS;
-use super::system::{System, World};
+use super::system::System;
+use crate::lang::{self, Instance, Program, Value};
 
-/// Which protocol the clients run (and so which server they talk to).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub enum Protocol {
-    /// LOOK, then TAKE 1 only if more than one drink is left.
-    LookBeforeTake,
-    /// Each person asks for `ask` drinks once.
-    Thirsty,
-    /// The fixed fridge: one atomic "take 1 if more than 1 is left".
-    TakeIf,
-    /// Each customer checks the balance, then withdraws `amount` if it saw enough.
-    CheckThenWithdraw,
-    /// The fixed bank: one atomic "withdraw `amount` if there is enough".
-    WithdrawIf,
-    /// Each person sends `requests` requests at once while the owner sends
-    /// the fridge the poison pill: requests delivered after it are never
-    /// answered.
-    PoisonPill,
-}
-
-impl Protocol {
-    pub const ALL: [Protocol; 6] = [
-        Protocol::LookBeforeTake,
-        Protocol::Thirsty,
-        Protocol::TakeIf,
-        Protocol::CheckThenWithdraw,
-        Protocol::WithdrawIf,
-        Protocol::PoisonPill,
-    ];
-
-    /// The name used on the command line and in permalinks.
-    pub fn name(self) -> &'static str {
-        match self {
-            Protocol::LookBeforeTake => "look-before-take",
-            Protocol::Thirsty => "thirsty",
-            Protocol::TakeIf => "take-if",
-            Protocol::CheckThenWithdraw => "check-then-withdraw",
-            Protocol::WithdrawIf => "withdraw-if",
-            Protocol::PoisonPill => "poison-pill",
-        }
-    }
-
-    pub fn from_name(name: &str) -> Option<Protocol> {
-        Protocol::ALL.into_iter().find(|p| p.name() == name)
-    }
-
-    /// What the page calls it.
-    pub fn title(self) -> &'static str {
-        match self {
-            Protocol::LookBeforeTake => "Polite: LOOK before you TAKE",
-            Protocol::Thirsty => "Thirsty: ask for N",
-            Protocol::TakeIf => "Fixed fridge: take 1 if more than 1 left",
-            Protocol::CheckThenWithdraw => "Bank: check the balance, then withdraw",
-            Protocol::WithdrawIf => "Fixed bank: withdraw if enough",
-            Protocol::PoisonPill => "Poison pill: stop the fridge while requests are in flight",
-        }
-    }
-
-    /// The fixed version of a racy protocol, if it has one.
-    pub fn fixed(self) -> Option<Protocol> {
-        match self {
-            Protocol::LookBeforeTake => Some(Protocol::TakeIf),
-            Protocol::CheckThenWithdraw => Some(Protocol::WithdrawIf),
-            _ => None,
-        }
-    }
-
-    /// Whether the server is the bank (else the fridge).
-    pub fn is_bank(self) -> bool {
-        matches!(self, Protocol::CheckThenWithdraw | Protocol::WithdrawIf)
-    }
-}
-
-/// A scenario: a server and `clients` clients running `protocol`. Fridge
-/// scenarios use `drinks` (and `ask` when thirsty); bank scenarios use
-/// `balance` and `amount`. Unused fields keep their defaults, so two equal
-/// scenarios are equal values.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// A protocol and its parameters' values, in the protocol's order.
+#[derive(Clone, Debug)]
 pub struct Scenario {
-    pub protocol: Protocol,
-    /// People, or customers.
-    pub people: u8,
-    pub drinks: i32,
-    /// How many drinks each thirsty person asks for.
-    pub ask: i32,
-    pub balance: i32,
-    /// What each customer withdraws.
-    pub amount: i32,
-    /// How many requests each person pipelines (poison pill).
-    pub requests: i32,
+    pub protocol: Arc<Program>,
+    pub params: Vec<i32>,
 }
 
-/// The ranges a scenario's parameters must lie in.
-pub const PEOPLE: (i64, i64) = (1, 8);
-pub const DRINKS: (i64, i64) = (0, 20);
-pub const ASK: (i64, i64) = (1, 20);
-pub const BALANCE: (i64, i64) = (0, 1_000_000);
-pub const AMOUNT: (i64, i64) = (1, 1_000_000);
-pub const REQUESTS: (i64, i64) = (1, 4);
+impl PartialEq for Scenario {
+    fn eq(&self, other: &Scenario) -> bool {
+        self.params == other.params
+            && (Arc::ptr_eq(&self.protocol, &other.protocol)
+                || (self.protocol.name == other.protocol.name
+                    && self.protocol.source == other.protocol.source))
+    }
+}
 
-const _: () = assert!(PEOPLE.1 <= MAX_CLIENTS as i64);
+impl Eq for Scenario {}
 
 /// A parameter outside its range, named as the page labels it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ScenarioError {
-    pub field: &'static str,
+    pub field: String,
     pub message: String,
 }
 
@@ -128,14 +47,10 @@ impl fmt::Display for ScenarioError {
 impl std::error::Error for ScenarioError {}
 
 /// Checks that `text` is a whole number within `range`, for the field `field`.
-pub fn parse_in_range(
-    field: &'static str,
-    text: &str,
-    range: (i64, i64),
-) -> Result<i64, ScenarioError> {
+pub fn parse_in_range(field: &str, text: &str, range: (i64, i64)) -> Result<i64, ScenarioError> {
     let (lo, hi) = range;
     let err = || ScenarioError {
-        field,
+        field: field.to_string(),
         message: format!("{field} must be a whole number from {lo} to {hi}"),
     };
     let value: i64 = text.trim().parse().map_err(|_| err())?;
@@ -146,341 +61,175 @@ pub fn parse_in_range(
     }
 }
 
-fn check(field: &'static str, v: i64, range: (i64, i64)) -> Result<i64, ScenarioError> {
-    parse_in_range(field, &v.to_string(), range)
-}
-
 impl Default for Scenario {
     /// The reading's puzzle: three polite people and two drinks.
     fn default() -> Scenario {
-        Scenario {
-            protocol: Protocol::LookBeforeTake,
-            people: 3,
-            drinks: 2,
-            ask: 3,
-            balance: 100,
-            amount: 60,
-            requests: 2,
-        }
+        Scenario::builtin("look-before-take").expect("the built-in protocols compile")
     }
 }
 
 impl Scenario {
-    /// A fridge scenario, refusing parameters outside their ranges (`ask`
-    /// is checked always, used only when thirsty).
-    pub fn new(
-        protocol: Protocol,
-        people: i64,
-        drinks: i64,
-        ask: i64,
-    ) -> Result<Scenario, ScenarioError> {
-        let d = Scenario::default();
-        if protocol.is_bank() {
-            return Scenario::bank(protocol, people, d.balance.into(), d.amount.into());
-        }
-        if protocol == Protocol::PoisonPill {
-            return Scenario::poison_pill(people, drinks, d.requests.into());
-        }
-        let ask = check("Ask", ask, ASK)? as i32;
-        Ok(Scenario {
-            protocol,
-            people: check("People", people, PEOPLE)? as u8,
-            drinks: check("Drinks", drinks, DRINKS)? as i32,
-            ask: if protocol == Protocol::Thirsty {
-                ask
-            } else {
-                d.ask
-            },
-            ..d
-        })
+    /// A protocol with its parameters' defaults.
+    pub fn new(protocol: Arc<Program>) -> Scenario {
+        let params = protocol.defaults();
+        Scenario { protocol, params }
     }
 
-    /// The poison-pill scenario: `people` people each pipelining `requests`
-    /// requests, a fridge with `drinks`, and the owner who stops it.
-    pub fn poison_pill(people: i64, drinks: i64, requests: i64) -> Result<Scenario, ScenarioError> {
-        let d = Scenario::default();
-        Ok(Scenario {
-            protocol: Protocol::PoisonPill,
-            people: check("People", people, (PEOPLE.0, PEOPLE.1))? as u8,
-            drinks: check("Drinks", drinks, DRINKS)? as i32,
-            requests: check("Requests", requests, REQUESTS)? as i32,
-            ..d
-        })
+    /// A built-in protocol (`look-before-take`, ...) with its defaults.
+    pub fn builtin(name: &str) -> Option<Scenario> {
+        lang::builtin(name).map(Scenario::new)
     }
 
-    /// A bank scenario: `customers` customers, a starting `balance`, and the
-    /// `amount` each wants to withdraw.
-    pub fn bank(
-        protocol: Protocol,
-        customers: i64,
-        balance: i64,
-        amount: i64,
-    ) -> Result<Scenario, ScenarioError> {
-        let d = Scenario::default();
-        if !protocol.is_bank() {
-            return Scenario::new(protocol, customers, d.drinks.into(), d.ask.into());
-        }
-        Ok(Scenario {
-            protocol,
-            people: check("Customers", customers, PEOPLE)? as u8,
-            balance: check("Balance", balance, BALANCE)? as i32,
-            amount: check("Amount", amount, AMOUNT)? as i32,
-            ..d
-        })
+    /// The names of the built-in protocols, in the page's order.
+    pub fn builtin_names() -> impl Iterator<Item = &'static str> {
+        lang::BUILTINS.iter().map(|(name, _)| *name)
     }
 
-    /// The default scenario of a protocol (the bank's: 2 customers, 100, 60).
-    pub fn default_for(protocol: Protocol) -> Scenario {
-        let d = Scenario::default();
-        Scenario {
-            protocol,
-            people: if protocol.is_bank() { 2 } else { d.people },
-            ..d
-        }
+    /// Whether this scenario's protocol is the built-in of its name.
+    pub fn is_builtin(&self) -> bool {
+        lang::BUILTINS
+            .iter()
+            .any(|(name, src)| *name == self.protocol.name && *src == self.protocol.source)
     }
 
-    /// The same scenario with the fixed protocol, if there is one.
+    /// The name used on the command line and in links.
+    pub fn name(&self) -> &str {
+        &self.protocol.name
+    }
+
+    /// What the page calls it.
+    pub fn title(&self) -> &str {
+        &self.protocol.title
+    }
+
+    /// A parameter's value by name.
+    pub fn param(&self, name: &str) -> Option<i32> {
+        self.protocol.param_index(name).map(|i| self.params[i])
+    }
+
+    /// The same scenario with one parameter set, refused outside its range.
+    pub fn with(mut self, name: &str, value: i64) -> Result<Scenario, ScenarioError> {
+        let Some(i) = self.protocol.param_index(name) else {
+            let names: Vec<&str> = self
+                .protocol
+                .params
+                .iter()
+                .map(|p| p.name.as_str())
+                .collect();
+            return Err(ScenarioError {
+                field: name.to_string(),
+                message: format!(
+                    "{} has no parameter {name:?}; its parameters are {}",
+                    self.protocol.name,
+                    if names.is_empty() {
+                        "none".to_string()
+                    } else {
+                        names.join(", ")
+                    }
+                ),
+            });
+        };
+        let p = &self.protocol.params[i];
+        let v = parse_in_range(&p.label, &value.to_string(), (p.lo.into(), p.hi.into()))?;
+        self.params[i] = v as i32;
+        Ok(self)
+    }
+
+    /// The same scenario with the fixed protocol, if there is one: the
+    /// parameters both have keep their values.
     pub fn fixed(&self) -> Option<Scenario> {
-        self.protocol
-            .fixed()
-            .map(|protocol| Scenario { protocol, ..*self })
+        let fixed = Scenario::builtin(self.protocol.fixed.as_deref()?)?;
+        let mut out = fixed.clone();
+        for (p, &v) in self.protocol.params.iter().zip(&self.params) {
+            if let Ok(s) = out.clone().with(&p.name, v.into()) {
+                out = s;
+            }
+        }
+        Some(out)
+    }
+
+    /// The instance of the protocol these values make. The values are kept
+    /// in range by every constructor, so this only fails on a hand-built
+    /// scenario.
+    pub fn instance(&self) -> Result<Instance, String> {
+        Instance::new(self.protocol.clone(), self.params.clone())
     }
 
     /// The parameters in words: "3 people, 2 drinks".
     pub fn describe(&self) -> String {
-        let n = self.people;
-        match self.protocol {
-            Protocol::CheckThenWithdraw | Protocol::WithdrawIf => format!(
-                "{n} customer{}, balance {}, each withdrawing {}",
-                if n == 1 { "" } else { "s" },
-                self.balance,
-                self.amount
-            ),
-            Protocol::Thirsty => format!(
-                "{n} people, {} drinks, each asking for {}",
-                self.drinks, self.ask
-            ),
-            Protocol::PoisonPill => format!(
-                "{n} people, {} drinks, each sending {} requests at once, and the owner",
-                self.drinks, self.requests
-            ),
-            _ => format!("{n} people, {} drinks", self.drinks),
+        match self.instance() {
+            Ok(inst) => inst.summary(),
+            Err(e) => e,
         }
     }
 
     pub fn system(&self) -> System {
-        let client = match self.protocol {
-            Protocol::LookBeforeTake => Actor::PolitePerson,
-            Protocol::Thirsty => Actor::ThirstyPerson { ask: self.ask },
-            Protocol::TakeIf => Actor::TakeIfPerson,
-            Protocol::CheckThenWithdraw => Actor::CheckThenWithdraw {
-                amount: self.amount,
-            },
-            Protocol::WithdrawIf => Actor::WithdrawIfCustomer {
-                amount: self.amount,
-            },
-            Protocol::PoisonPill => Actor::PipeliningPerson {
-                requests: self.requests.clamp(0, 255) as u8,
-            },
-        };
-        let (server, letter, server_name, client_name) = if self.protocol.is_bank() {
-            (
-                Actor::Bank {
-                    balance: self.balance,
-                },
-                'B',
-                "Bank",
-                "Customer",
-            )
-        } else {
-            (
-                Actor::Fridge {
-                    drinks: self.drinks,
-                },
-                'F',
-                "Fridge",
-                "Person",
-            )
-        };
-        let mut actors = vec![server];
-        actors.extend(std::iter::repeat_n(client, usize::from(self.people)));
-        let mut special = None;
-        if self.protocol == Protocol::PoisonPill {
-            special = Some((ActorId(actors.len() as u8), "Owner"));
-            actors.push(Actor::Owner);
-        }
-        System {
-            actors,
-            server_letter: letter,
-            server_name,
-            client_name,
-            special,
-        }
-    }
-
-    /// The outcome of a world of this scenario.
-    pub fn outcome(&self, world: &World) -> Outcome {
-        let clients = 1..world.states.len();
-        if self.protocol.is_bank() {
-            return Outcome::Bank {
-                balance: world.states[0].balance().unwrap_or(0),
-                withdrew: clients
-                    .filter(|&i| world.states[i].customer_phase() == Some(CustomerPhase::Withdrew))
-                    .map(|i| ActorId(i as u8).0)
-                    .collect(),
-            };
-        }
-        if self.protocol == Protocol::PoisonPill {
-            let mut unanswered = Vec::new();
-            for i in 1..=usize::from(self.people) {
-                if let Some(Phase::Pipelining { answered, .. }) =
-                    world.states.get(i).and_then(|s| s.phase())
-                {
-                    let missing = self.requests.max(0) as usize
-                        - usize::from(answered).min(self.requests.max(0) as usize);
-                    unanswered.extend(std::iter::repeat_n(i as u8, missing));
-                }
-            }
-            return Outcome::PoisonPill {
-                drinks_left: world.states[0].drinks().unwrap_or(0),
-                unanswered,
-            };
-        }
-        Outcome::Fridge {
-            drinks_left: world.states[0].drinks().unwrap_or(0),
-            served: clients
-                .filter(|&i| world.states[i].phase().is_some_and(|p| p.drinks_got() > 0))
-                .map(|i| ActorId(i as u8).0)
-                .collect(),
-            polite: matches!(self.protocol, Protocol::LookBeforeTake | Protocol::TakeIf),
-        }
+        let inst = self.instance().unwrap_or_else(|_| {
+            Instance::new(self.protocol.clone(), self.protocol.defaults())
+                .expect("a protocol's defaults are in range")
+        });
+        System::new(inst)
     }
 }
 
-/// What a finished run left behind.
+/// What a finished run left behind: the protocol's outcome values, in its
+/// order, or the runtime error that ended it.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub enum Outcome {
-    /// Drinks in the fridge and who got a drink (person numbers from 1,
-    /// ascending). `polite`: everyone meant to leave the last drink.
-    Fridge {
-        drinks_left: i32,
-        served: Vec<u8>,
-        polite: bool,
-    },
-    /// The balance and which customers' withdrawals went through.
-    Bank { balance: i32, withdrew: Vec<u8> },
-    /// Drinks left after the poison pill, and the requests never answered:
-    /// a person's number once for each of their unanswered requests.
-    PoisonPill {
-        drinks_left: i32,
-        unanswered: Vec<u8>,
-    },
+pub struct Outcome {
+    pub values: Vec<Value>,
+    pub error: Option<String>,
 }
 
 impl Outcome {
-    /// The drinks left, or the balance.
-    pub fn left(&self) -> i32 {
-        match self {
-            Outcome::Fridge { drinks_left, .. } | Outcome::PoisonPill { drinks_left, .. } => {
-                *drinks_left
-            }
-            Outcome::Bank { balance, .. } => *balance,
-        }
-    }
-
-    /// The clients the outcome names: who got a drink, whose withdrawal went
-    /// through, or (poison pill) whose requests went unanswered.
-    pub fn served(&self) -> &[u8] {
-        match self {
-            Outcome::Fridge { served, .. } => served,
-            Outcome::Bank { withdrew, .. } => withdrew,
-            Outcome::PoisonPill { unanswered, .. } => unanswered,
-        }
-    }
-
-    /// Everyone was polite, and still a person took the last drink.
-    pub fn politeness_failed(&self) -> bool {
-        matches!(self, Outcome::Fridge { drinks_left: 0, served, polite: true } if !served.is_empty())
-    }
-
-    /// The account went below zero.
-    pub fn overdrawn(&self) -> bool {
-        matches!(self, Outcome::Bank { balance, .. } if *balance < 0)
-    }
-
-    /// An outcome the protocol was meant to prevent.
-    pub fn is_unsafe(&self) -> bool {
-        self.politeness_failed() || self.overdrawn()
+    /// The clients the outcome's first list names (who got a drink, who
+    /// withdrew), for the page's markings.
+    pub fn clients(&self) -> &[u8] {
+        self.values
+            .iter()
+            .find_map(|v| match v {
+                Value::Clients(ids) => Some(ids.as_slice()),
+                _ => None,
+            })
+            .unwrap_or(&[])
     }
 }
 
-/// "1 drink left", "3 drinks left".
-fn drinks(left: i32) -> String {
-    match left {
-        1 => "1 drink left".to_string(),
-        n => format!("{n} drinks left"),
-    }
+/// How a scenario crosses the wire: a built-in by name, any other protocol
+/// by its source, which the other side compiles again.
+#[derive(Serialize, Deserialize)]
+struct ScenarioWire {
+    name: String,
+    source: Option<String>,
+    params: Vec<i32>,
 }
 
-fn names(who: &str, ids: &[u8]) -> String {
-    let names: Vec<String> = ids.iter().map(|p| format!("{who} {p}")).collect();
-    match names.split_last() {
-        None => String::new(),
-        Some((last, [])) => last.clone(),
-        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
-    }
-}
-
-impl fmt::Display for Outcome {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Outcome::Fridge {
-                drinks_left,
-                served,
-                ..
-            } => {
-                write!(f, "{}; ", drinks(*drinks_left))?;
-                match served.as_slice() {
-                    [] => write!(f, "nobody got a drink")?,
-                    ids => write!(f, "{} got a drink", names("Person", ids))?,
-                }
-                if self.politeness_failed() {
-                    write!(
-                        f,
-                        ". Politeness failed: everyone was polite, yet the fridge is empty"
-                    )?;
-                }
-            }
-            Outcome::Bank { balance, withdrew } => {
-                write!(f, "balance {balance}; ")?;
-                match withdrew.as_slice() {
-                    [] => write!(f, "nobody withdrew")?,
-                    ids => write!(f, "{} withdrew", names("Customer", ids))?,
-                }
-                if self.overdrawn() {
-                    write!(f, ". Overdrawn: the balance went below zero")?;
-                }
-            }
-            Outcome::PoisonPill {
-                drinks_left,
-                unanswered,
-            } => {
-                write!(f, "{}; ", drinks(*drinks_left))?;
-                if unanswered.is_empty() {
-                    write!(f, "every request was answered")?;
-                } else {
-                    let mut parts = Vec::new();
-                    let mut i = 0;
-                    while i < unanswered.len() {
-                        let p = unanswered[i];
-                        let n = unanswered[i..].iter().take_while(|&&q| q == p).count();
-                        parts.push(format!("{n} from Person {p}"));
-                        i += n;
-                    }
-                    write!(f, "unanswered: {}", parts.join(", "))?;
-                }
-            }
+impl Serialize for Scenario {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        ScenarioWire {
+            name: self.protocol.name.clone(),
+            source: (!self.is_builtin()).then(|| self.protocol.source.clone()),
+            params: self.params.clone(),
         }
-        Ok(())
+        .serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Scenario {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Scenario, D::Error> {
+        use serde::de::Error;
+        let wire = ScenarioWire::deserialize(d)?;
+        let protocol = match &wire.source {
+            None => lang::builtin(&wire.name)
+                .ok_or_else(|| D::Error::custom(format!("no built-in protocol {:?}", wire.name)))?,
+            Some(src) => Arc::new(
+                lang::compile(&format!("{}.{}", wire.name, lang::EXTENSION), src)
+                    .map_err(|r| D::Error::custom(r.to_string()))?,
+            ),
+        };
+        Instance::new(protocol.clone(), wire.params.clone()).map_err(D::Error::custom)?;
+        Ok(Scenario {
+            protocol,
+            params: wire.params,
+        })
     }
 }

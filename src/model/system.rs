@@ -1,31 +1,40 @@
 //! A system: the actors of one scenario, and the model interpreter that runs
 //! them over a [`Network`]. This is the reference semantics: the explorer
 //! calls [`System::deliver`] and the page reproduces it step by step with the
-//! real workers.
+//! real workers, which run the same [`Instance`].
 
 use serde::{Deserialize, Serialize};
 
-use super::actor::{Actor, ActorId, ActorState, Handled, Msg, Outbox};
+use super::actor::{ActorId, ActorState, Handled, Msg, Outbox};
 use super::network::Network;
+use super::scenario::Outcome;
 use super::schedule::{Schedule, Step};
+use crate::lang::{self, Instance, RunError};
 
-/// The actors of a scenario; actor `i` is `actors[i]`, the server is 0.
+/// The actors of a scenario, as its protocol instantiates them; actor `i`
+/// has role `inst.roles[i]`, the server is 0.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct System {
-    pub actors: Vec<Actor>,
-    /// The server's letter in schedules and its name on the page.
+    pub inst: Instance,
+    /// The server's letter in schedules.
     pub server_letter: char,
-    pub server_name: &'static str,
-    pub client_name: &'static str,
-    /// A client with a name of its own (the poison-pill scenario's owner).
-    pub special: Option<(ActorId, &'static str)>,
 }
 
-/// A global state: every actor's state and every message in flight.
+/// A run that stopped with a runtime error: which actor, and the error.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Failure {
+    pub actor: ActorId,
+    pub error: RunError,
+}
+
+/// A global state: every actor's state, every message in flight, and the
+/// runtime error that ended the run, if one did (then nothing more can be
+/// delivered).
 #[derive(Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct World {
     pub states: Vec<ActorState>,
     pub net: Network,
+    pub failed: Option<Failure>,
 }
 
 impl Clone for World {
@@ -33,6 +42,7 @@ impl Clone for World {
         World {
             states: self.states.clone(),
             net: self.net.clone(),
+            failed: self.failed.clone(),
         }
     }
 
@@ -40,6 +50,22 @@ impl Clone for World {
     fn clone_from(&mut self, source: &World) {
         self.states.clone_from(&source.states);
         self.net.clone_from(&source.net);
+        self.failed.clone_from(&source.failed);
+    }
+}
+
+impl World {
+    /// Every step possible now, with the message it delivers, in a fixed
+    /// order (by sender, then receiver); none once a run has failed.
+    pub fn deliverable(&self) -> impl Iterator<Item = (Step, Msg)> + '_ {
+        self.net
+            .deliverable()
+            .filter(move |_| self.failed.is_none())
+    }
+
+    /// Whether the run is over: nothing can be delivered.
+    pub fn is_final(&self) -> bool {
+        self.failed.is_some() || self.net.is_empty()
     }
 }
 
@@ -50,6 +76,8 @@ pub struct Delivery {
     pub msg: Msg,
     pub handled: Handled,
     pub sent: Outbox,
+    /// The runtime error, when `handled` is [`Handled::Failed`].
+    pub error: Option<RunError>,
 }
 
 /// A step that cannot be taken in the state it was asked of.
@@ -69,51 +97,133 @@ impl std::fmt::Display for ReplayError {
 impl std::error::Error for ReplayError {}
 
 impl System {
-    /// "Fridge", "Person 2", ...
-    pub fn name(&self, id: ActorId) -> String {
-        if id == ActorId::SERVER {
-            self.server_name.to_string()
-        } else if let Some((_, name)) = self.special.filter(|(s, _)| *s == id) {
-            name.to_string()
-        } else {
-            format!("{} {}", self.client_name, id.0)
+    pub fn new(inst: Instance) -> System {
+        let server_letter = inst.program.server().letter.unwrap_or('S');
+        System {
+            inst,
+            server_letter,
         }
+    }
+
+    /// How many actors there are, the server included.
+    pub fn actors(&self) -> usize {
+        self.inst.actors()
+    }
+
+    /// "Fridge", "Person 2", "Owner".
+    pub fn name(&self, id: ActorId) -> String {
+        self.inst.name(id.index())
+    }
+
+    /// The role of each actor: equal roles are interchangeable.
+    pub fn role(&self, id: ActorId) -> u16 {
+        self.inst.roles.get(id.index()).copied().unwrap_or(u16::MAX)
     }
 
     /// Clients, in order.
     pub fn clients(&self) -> impl Iterator<Item = ActorId> + '_ {
-        (1..self.actors.len()).map(|i| ActorId(i as u8))
+        (1..self.actors()).map(|i| ActorId(i as u8))
     }
 
-    /// Every actor started; their first messages are in flight.
+    /// A message by its kind's name and its fields' values: `drink(1)` is
+    /// `message("drink", &[1])`. `None` for an unknown kind or a wrong
+    /// number of values.
+    pub fn message(&self, kind: &str, args: &[i32]) -> Option<Msg> {
+        let program = &self.inst.program;
+        let k = program.message_index(kind)?;
+        if program.messages[k].fields.len() != args.len() {
+            return None;
+        }
+        let mut msg = Msg {
+            kind: k as u8,
+            ..Msg::default()
+        };
+        msg.args[..args.len()].copy_from_slice(args);
+        Some(msg)
+    }
+
+    /// The value of an actor's variable, by name (`None`: no such scalar).
+    pub fn var(&self, id: ActorId, state: &ActorState, name: &str) -> Option<i32> {
+        let role = self.inst.role_of(id.index());
+        let var = role.vars.iter().find(|v| v.name == name)?;
+        state.slots.get(usize::from(var.slot)).copied()
+    }
+
+    /// The name of an actor's phase, as its protocol declares it.
+    pub fn phase_name(&self, id: ActorId, state: &ActorState) -> &str {
+        let role = self.inst.role_of(id.index());
+        role.phases.get(state.phase()).map_or("", |p| p.0.as_str())
+    }
+
+    /// A message as the page and the traces show it: "take 1".
+    pub fn show(&self, msg: Msg) -> String {
+        self.inst.show_message(msg)
+    }
+
+    /// One line for the page ("2 drinks", "saw 2 left, taking"). `last` is
+    /// the last message the actor received, if any.
+    pub fn describe(&self, id: ActorId, state: &ActorState, last: Option<Msg>) -> String {
+        let text = self.inst.show_actor(id.index(), &state.slots, last);
+        if state.stopped {
+            format!("{text} (terminated)")
+        } else {
+            text
+        }
+    }
+
+    /// Whether client `id` has finished, as its protocol says.
+    pub fn finished(&self, id: ActorId, state: &ActorState) -> bool {
+        id != ActorId::SERVER && self.inst.finished(id.index(), &state.slots)
+    }
+
+    /// Every actor started; their first messages are in flight. An actor
+    /// whose start fails ends the run before it begins.
     pub fn init(&self) -> World {
-        let mut net = Network::new(self.actors.len());
+        let mut net = Network::new(self.actors());
         let mut out = Outbox::new();
-        let states = self
-            .actors
-            .iter()
-            .enumerate()
-            .map(|(i, actor)| {
-                out.clear();
-                let state = actor.start(&mut out);
-                for &(to, msg) in &out {
-                    net.post(ActorId(i as u8), to, msg);
+        let mut failed = None;
+        let mut states = Vec::with_capacity(self.actors());
+        for i in 0..self.actors() {
+            let id = ActorId(i as u8);
+            match self.inst.start(i, &mut out) {
+                Ok(slots) => {
+                    for &(to, msg) in &out {
+                        net.post(id, to, msg);
+                    }
+                    states.push(ActorState {
+                        stopped: false,
+                        slots,
+                    });
                 }
-                state
-            })
-            .collect();
-        World { states, net }
+                Err(error) => {
+                    states.push(ActorState {
+                        stopped: false,
+                        slots: vec![0; self.inst.role_of(i).slots],
+                    });
+                    failed.get_or_insert(Failure { actor: id, error });
+                }
+            }
+        }
+        World {
+            states,
+            net,
+            failed,
+        }
     }
 
     /// Delivers the head of `step`'s channel to its receiver.
     pub fn deliver(&self, world: &mut World, step: Step) -> Option<Delivery> {
         let mut sent = Outbox::new();
         let (msg, handled) = self.deliver_into(world, step, &mut sent)?;
+        let error = (handled == Handled::Failed)
+            .then(|| world.failed.as_ref().map(|f| f.error.clone()))
+            .flatten();
         Some(Delivery {
             step,
             msg,
             handled,
             sent,
+            error,
         })
     }
 
@@ -125,14 +235,51 @@ impl System {
         step: Step,
         sent: &mut Outbox,
     ) -> Option<(Msg, Handled)> {
-        let actor = self.actors.get(step.to.index())?;
+        if world.failed.is_some() || step.to.index() >= self.actors() {
+            return None;
+        }
         let msg = world.net.take(step)?;
         sent.clear();
-        let handled = actor.handle(&mut world.states[step.to.index()], step.from, msg, sent);
+        let state = &mut world.states[step.to.index()];
+        if state.stopped {
+            return Some((msg, Handled::Terminated));
+        }
+        let handled = self.handle(step.to, state, step.from, msg, sent);
+        if let Err(error) = &handled {
+            world.failed = Some(Failure {
+                actor: step.to,
+                error: error.clone(),
+            });
+            sent.clear();
+        }
         for &(to, out) in sent.iter() {
             world.net.post(step.to, to, out);
         }
-        Some((msg, handled))
+        Some((msg, handled.unwrap_or(Handled::Failed)))
+    }
+
+    /// Runs `to`'s handler for `msg` on its state: what the model and an
+    /// actor's worker both do with a delivery.
+    pub fn handle(
+        &self,
+        to: ActorId,
+        state: &mut ActorState,
+        from: ActorId,
+        msg: Msg,
+        sent: &mut Outbox,
+    ) -> Result<Handled, RunError> {
+        if state.stopped {
+            sent.clear();
+            return Ok(Handled::Terminated);
+        }
+        let handled = self
+            .inst
+            .handle(to.index(), &mut state.slots, from.index(), msg, sent)?;
+        Ok(match handled {
+            lang::Handled::Handled(_) => Handled::Done,
+            lang::Handled::Ignored(reason) => Handled::Ignored(reason),
+            lang::Handled::Unexpected => Handled::Unexpected,
+        })
     }
 
     /// Kills `actor` at once, the way `worker.terminate()` does: every
@@ -160,11 +307,18 @@ impl System {
 
     /// Why `step` cannot be delivered in `world`, if it cannot.
     pub fn check_step(&self, world: &World, step: Step) -> Result<(), String> {
-        let n = self.actors.len();
+        let n = self.actors();
         for id in [step.from, step.to] {
             if id.index() >= n {
-                return Err(format!("there is no {}", self.name(id)));
+                return Err(format!("there is no {}", self.describe_missing(id)));
             }
+        }
+        if let Some(f) = &world.failed {
+            return Err(format!(
+                "the run already ended: {} failed ({})",
+                self.name(f.actor),
+                f.error
+            ));
         }
         match world.net.head(step) {
             Some(_) => Ok(()),
@@ -174,6 +328,16 @@ impl System {
                 self.name(step.to)
             )),
         }
+    }
+
+    fn describe_missing(&self, id: ActorId) -> String {
+        let title = self
+            .inst
+            .program
+            .roles
+            .get(1)
+            .map_or("client", |r| r.title.as_str());
+        format!("{title} {}", id.0)
     }
 
     /// Replays a schedule from the initial state.
@@ -191,19 +355,70 @@ impl System {
         Ok((world, done))
     }
 
+    /// The outcome of a finished world.
+    pub fn outcome(&self, world: &World) -> Outcome {
+        if let Some(f) = &world.failed {
+            return Outcome {
+                values: Vec::new(),
+                error: Some(format!("{} failed: {}", self.name(f.actor), f.error)),
+            };
+        }
+        let slots: Vec<&[i32]> = world.states.iter().map(|s| s.slots.as_slice()).collect();
+        match self.inst.outcome(&slots) {
+            Ok(values) => Outcome {
+                values,
+                error: None,
+            },
+            Err(e) => Outcome {
+                values: Vec::new(),
+                error: Some(format!("the outcome could not be computed: {e}")),
+            },
+        }
+    }
+
+    /// The outcome in words, with why it is unsafe if it is.
+    pub fn show_outcome(&self, o: &Outcome) -> String {
+        match &o.error {
+            Some(e) => format!("Runtime error: {e}"),
+            None => self.inst.show_outcome(&o.values),
+        }
+    }
+
+    /// Why an outcome is one the protocol was meant to prevent, if it is:
+    /// a runtime error always is.
+    pub fn unsafe_why(&self, o: &Outcome) -> Option<String> {
+        match &o.error {
+            Some(e) => Some(e.clone()),
+            None => self.inst.unsafe_why(&o.values).map(str::to_string),
+        }
+    }
+
+    /// The reason a role gives for ignoring a message, if it gives one.
+    pub fn ignore_reason(&self, id: ActorId, reason: Option<u16>) -> Option<&str> {
+        let role = self.inst.role_of(id.index());
+        reason.and_then(|r| role.ignore_reasons.get(usize::from(r)).map(String::as_str))
+    }
+
     /// One line describing a delivery: "Fridge received look from Person 2
     /// and replied: took 0, 2 left".
     pub fn narrate(&self, d: &Delivery) -> String {
         let head = format!(
             "{} received {} from {}",
             self.name(d.step.to),
-            d.msg,
+            self.show(d.msg),
             self.name(d.step.from)
         );
         match d.handled {
-            Handled::Stopped => format!("{head} and stopped"),
-            Handled::Ignored => format!("{head} but had stopped, so ignored it"),
+            Handled::Ignored(reason) => match self.ignore_reason(d.step.to, reason) {
+                Some(why) => format!("{head} but {why}, so ignored it"),
+                None => format!("{head} and ignored it"),
+            },
+            Handled::Terminated => format!("{head} but had been terminated, so ignored it"),
             Handled::Unexpected => format!("{head} but did not expect it"),
+            Handled::Failed => match &d.error {
+                Some(e) => format!("{head} and failed: {e}"),
+                None => format!("{head} and failed"),
+            },
             Handled::Done if d.sent.is_empty() => head,
             Handled::Done => {
                 let parts: Vec<String> = d
@@ -211,9 +426,9 @@ impl System {
                     .iter()
                     .map(|(to, msg)| {
                         if *to == d.step.from {
-                            format!("{msg}")
+                            self.show(*msg)
                         } else {
-                            format!("{msg} to {}", self.name(*to))
+                            format!("{} to {}", self.show(*msg), self.name(*to))
                         }
                     })
                     .collect();

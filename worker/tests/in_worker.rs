@@ -6,7 +6,9 @@
 
 use gloo_worker::Codec;
 use js_sys::{Function, Reflect};
-use racelab::model::{ActorId, Msg, Protocol, Scenario, Schedule};
+use std::sync::Arc;
+
+use racelab::model::{ActorId, Handled, Scenario, Schedule};
 use racelab::web::codec::WireCodec;
 use racelab::wire::{ActorHost, FromActor, ToActor};
 use wasm_bindgen::{JsCast, JsValue};
@@ -34,32 +36,83 @@ fn runs_in_a_dedicated_worker() {
         .is_ok());
 }
 
+/// A protocol that no built-in is: it reaches the worker as its source.
+const COUNTER: &str = r#"
+protocol "counter" {
+  title "Read, then write"
+}
+param clients "Clients" in 1..4 = 2
+message read
+message value(n: int) { show "value {n}" }
+message write(n: int) { show "write {n}" }
+message done
+server counter "Counter" letter "C" {
+  var n: 0..10 = 0
+  on read { reply value(n) }
+  on write(v) {
+    n = v
+    reply done
+  }
+}
+client user "Client" * clients {
+  phase reading "reading"
+  phase writing "writing"
+  phase wrote "wrote"
+  start { send counter read }
+  on value(v) in reading {
+    send counter write(v + 1)
+    goto writing
+  }
+  on done in writing { goto wrote }
+}
+outcome {
+  count = counter.n
+}
+"#;
+
 #[wasm_bindgen_test]
 fn hosted_actors_answer_as_the_model_says() {
+    let builtin = |name: &str, sets: &[(&str, i64)]| {
+        let mut s = Scenario::builtin(name).expect("a built-in");
+        for &(k, v) in sets {
+            s = s.with(k, v).expect("in range");
+        }
+        s
+    };
+    let counter = Scenario::new(Arc::new(
+        racelab::lang::compile("counter.race", COUNTER).expect("the counter compiles"),
+    ));
     let cases = [
         (Scenario::default(), "1F-2F-F1-F2-1F-2F-F1-F2-3F-F3"),
         (Scenario::default(), "1F-F1-1F-F1-2F-F2-3F-F3"),
         (
-            Scenario::new(Protocol::Thirsty, 2, 2, 3).unwrap(),
+            builtin("thirsty", &[("people", 2), ("drinks", 2), ("ask", 3)]),
             "2F-1F-F2-F1",
         ),
         (
-            Scenario::new(Protocol::LookBeforeTake, 8, 20, 3).unwrap(),
+            builtin("look-before-take", &[("people", 8), ("drinks", 20)]),
             "8F-F8-8F-F8-1F-F1",
         ),
+        (
+            builtin("poison-pill", &[("people", 2)]),
+            "1F-F1-3F-1F-2F-2F",
+        ),
+        (counter.clone(), "1C-2C-C1-C2-1C-2C-C1-C2"),
     ];
     for (scenario, text) in cases {
         let system = scenario.system();
         let schedule = Schedule::parse(text, system.server_letter).unwrap();
         let mut model = system.init();
         let mut hosts: Vec<ActorHost> =
-            system.actors.iter().map(|_| ActorHost::default()).collect();
-        for (i, actor) in system.actors.iter().enumerate() {
+            (0..system.actors()).map(|_| ActorHost::default()).collect();
+        for (i, host) in hosts.iter_mut().enumerate() {
+            // The scenario crosses the wire too: a built-in by name, the
+            // counter as its source, compiled again in the worker.
             let init = over_the_wire(ToActor::Init {
                 id: ActorId(i as u8),
-                actor: *actor,
+                scenario: scenario.clone(),
             });
-            let reply = over_the_wire(hosts[i].receive(init));
+            let reply = over_the_wire(host.receive(init));
             match reply {
                 FromActor::Started { state, .. } => assert_eq!(state, model.states[i]),
                 other => panic!("{text}: {other:?}"),
@@ -77,8 +130,9 @@ fn hosted_actors_answer_as_the_model_says() {
                 reply,
                 FromActor::Handled {
                     handled: expected.handled,
-                    state: model.states[step.to.index()],
-                    sent: expected.sent
+                    state: model.states[step.to.index()].clone(),
+                    sent: expected.sent,
+                    error: None,
                 },
                 "{text}, step {}",
                 step.display(system.server_letter)
@@ -88,13 +142,28 @@ fn hosted_actors_answer_as_the_model_says() {
         assert_eq!(over_the_wire(hosts[0].receive(stop)), FromActor::Stopped);
         let late = over_the_wire(ToActor::Deliver {
             from: ActorId(1),
-            msg: Msg::Drink(1),
+            msg: model
+                .net
+                .in_flight()
+                .next()
+                .map_or_else(Default::default, |(_, m)| m),
         });
         match over_the_wire(hosts[0].receive(late)) {
-            FromActor::Handled { sent, .. } => {
-                assert!(sent.is_empty(), "no reply after the poison pill")
+            FromActor::Handled { sent, handled, .. } => {
+                assert!(sent.is_empty(), "nothing handled after the worker stopped");
+                assert_eq!(handled, Handled::Terminated);
             }
             other => panic!("{other:?}"),
         }
     }
+    // The counter's race, through the workers: both read 0, both write 1.
+    let system = counter.system();
+    let (world, _) = system
+        .replay(&Schedule::parse("1C-2C-C1-C2-1C-2C-C1-C2", 'C').unwrap())
+        .unwrap();
+    assert_eq!(
+        system.show_outcome(&system.outcome(&world)),
+        "count 1",
+        "two increments, one lost"
+    );
 }
