@@ -124,17 +124,14 @@ fn load(what: &str) -> Result<Scenario, String> {
 
 /// Reads `--set NAME=VALUE` and `--NAME VALUE` for the protocol's
 /// parameters; returns the other flags, in order, for the command.
-fn parameters<'a>(
-    mut scenario: Scenario,
-    args: &'a [String],
-) -> Result<(Scenario, Vec<&'a str>), String> {
+fn parameters(mut scenario: Scenario, args: &[String]) -> Result<(Scenario, Vec<&str>), String> {
     let mut rest = Vec::new();
     let mut it = args.iter().map(String::as_str);
     while let Some(flag) = it.next() {
         let (name, value) = if flag == "--set" {
             let pair = it
                 .next()
-                .ok_or("--set needs NAME=VALUE (for example --set people=3)")?;
+                .ok_or("--set needs NAME=VALUE, a parameter and its value")?;
             let (n, v) = pair
                 .split_once('=')
                 .ok_or_else(|| format!("--set needs NAME=VALUE, not {pair:?}"))?;

@@ -141,18 +141,9 @@ impl ActorHost {
 
 /// Actor `id`'s first state and first messages, as the model has them.
 fn start(system: &System, id: ActorId) -> Result<(ActorState, Outbox), String> {
-    let mut sent = Outbox::new();
-    let slots = system
-        .inst
-        .start(id.index(), &mut sent)
-        .map_err(|e| format!("{} could not start: {e}", system.name(id)))?;
-    Ok((
-        ActorState {
-            stopped: false,
-            slots,
-        },
-        sent,
-    ))
+    system
+        .start(id)
+        .map_err(|e| format!("{} could not start: {e}", system.name(id)))
 }
 
 /// Page → explorer worker.

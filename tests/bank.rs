@@ -477,9 +477,9 @@ fn after_the_poison_pill_requests_are_never_answered() {
     assert_eq!(
         ignored,
         vec![
-            "Fridge received take 1 from Person 1 but had stopped, so ignored it",
-            "Fridge received take 1 from Person 2 but had stopped, so ignored it",
-            "Fridge received take 1 from Person 2 but had stopped, so ignored it",
+            "Fridge received take 1 from Person 1 but had taken the poison pill, so ignored it",
+            "Fridge received take 1 from Person 2 but had taken the poison pill, so ignored it",
+            "Fridge received take 1 from Person 2 but had taken the poison pill, so ignored it",
         ]
     );
 }

@@ -61,3 +61,42 @@ fn web_code_is_gated_on_wasm32() {
     let lib = fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("src/lib.rs")).unwrap();
     assert!(lib.contains("#[cfg(target_arch = \"wasm32\")]\npub mod web;"));
 }
+
+/// No Rust code knows a protocol: the fridge, the bank and their clients
+/// exist only in `protocols/`. Comments may name them (as examples), and
+/// so may the list of built-ins and the parser's example messages.
+#[test]
+fn no_rust_code_names_a_protocol() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&root, &mut files);
+    let words = ["fridge", "bank", "drink", "customer", "person", "people"];
+    for (path, text) in &files {
+        if path.ends_with("lang/mod.rs") {
+            continue; // BUILTINS lists the protocol files by name
+        }
+        for (n, line) in text.lines().enumerate() {
+            let code = line.trim_start();
+            if code.starts_with("//") {
+                continue;
+            }
+            // Examples inside the front end's own messages are text, not code.
+            let code = match code.find("// ") {
+                Some(i) => &code[..i],
+                None => code,
+            };
+            // Examples quoted inside the front end's messages are text, not code.
+            if code.contains("\\\"") {
+                continue;
+            }
+            let lower = code.to_lowercase();
+            for w in words {
+                assert!(
+                    !lower.contains(w),
+                    "{path}:{}: names a protocol ({w}): {line}",
+                    n + 1
+                );
+            }
+        }
+    }
+}

@@ -279,6 +279,36 @@ impl Instance {
         self.render(&self.program.summary, &self.env(0, -1), &[], &[])
     }
 
+    /// Whether actor `actor`, in state `slots`, is named by the outcome's
+    /// first list of clients (who got a drink, who withdrew).
+    pub fn listed(&self, actor: usize, slots: &[i32]) -> bool {
+        let first = self
+            .program
+            .outcome
+            .values
+            .iter()
+            .find_map(|v| match &v.kind {
+                OutcomeKind::Clients {
+                    role,
+                    filter,
+                    times,
+                } => Some((*role, filter, times)),
+                OutcomeKind::Value(..) => None,
+            });
+        let Some((role, filter, times)) = first else {
+            return false;
+        };
+        if self.roles.get(actor) != Some(&role) {
+            return false;
+        }
+        let env = self.env(actor, -1);
+        let holds = |e: &Option<Expr>, default: bool| {
+            e.as_ref()
+                .map_or(default, |e| eval(e, &env, slots, &[]).is_ok_and(|v| v > 0))
+        };
+        holds(filter, true) && holds(times, true)
+    }
+
     /// A message as the page shows it: "take 1", "took 0, 2 left".
     pub fn show_message(&self, msg: Message) -> String {
         let Some(kind) = self.program.messages.get(usize::from(msg.kind)) else {

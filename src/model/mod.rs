@@ -17,4 +17,4 @@ pub use challenge::{Goal, Progress};
 pub use network::Network;
 pub use scenario::{Outcome, Scenario, ScenarioError};
 pub use schedule::{Schedule, Step};
-pub use system::{Delivery, Failure, ReplayError, System, World};
+pub use system::{ClientStatus, Delivery, Failure, ReplayError, System, World};

@@ -69,6 +69,18 @@ impl World {
     }
 }
 
+/// How a client stands, as the page draws it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ClientStatus {
+    /// Not finished, as its protocol says.
+    Waiting,
+    /// Finished, and named by the outcome's first list of clients (got a
+    /// drink, withdrew).
+    Served,
+    /// Finished, and not named there.
+    Unserved,
+}
+
 /// One delivery, as it happened.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Delivery {
@@ -174,6 +186,41 @@ impl System {
     /// Whether client `id` has finished, as its protocol says.
     pub fn finished(&self, id: ActorId, state: &ActorState) -> bool {
         id != ActorId::SERVER && self.inst.finished(id.index(), &state.slots)
+    }
+
+    /// How client `id` stands: waiting, or finished and served or not.
+    pub fn status(&self, id: ActorId, state: &ActorState) -> ClientStatus {
+        if !self.finished(id, state) {
+            ClientStatus::Waiting
+        } else if self.inst.listed(id.index(), &state.slots) {
+            ClientStatus::Served
+        } else {
+            ClientStatus::Unserved
+        }
+    }
+
+    /// Whether the server's protocol ignores messages in some phase (a
+    /// poison pill): then terminating its worker is the contrast to show.
+    pub fn server_can_stop(&self) -> bool {
+        self.inst
+            .program
+            .server()
+            .dispatch
+            .iter()
+            .any(|a| matches!(a, crate::lang::program::Action::Ignore(_)))
+    }
+
+    /// Actor `id`'s first state and the messages it sends on starting.
+    pub fn start(&self, id: ActorId) -> Result<(ActorState, Outbox), RunError> {
+        let mut sent = Outbox::new();
+        let slots = self.inst.start(id.index(), &mut sent)?;
+        Ok((
+            ActorState {
+                stopped: false,
+                slots,
+            },
+            sent,
+        ))
     }
 
     /// Every actor started; their first messages are in flight. An actor

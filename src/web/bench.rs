@@ -15,7 +15,7 @@ use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;
 
 use super::actor_worker::{self, ActorWorker};
-use crate::model::{Actor, ActorId};
+use crate::model::{ActorId, Scenario};
 use crate::wire::{FromActor, ToActor};
 
 thread_local! {
@@ -151,7 +151,7 @@ pub fn bench_bridge(round_trips: u32, burst: u32) -> Promise {
         });
         bridge.send(ToActor::Init {
             id: ActorId::SERVER,
-            actor: Actor::Fridge { drinks: 0 },
+            scenario: Scenario::default(),
         });
         bench.borrow_mut().bridge = Some(bridge);
         // The callback holds only a weak reference: the bench is kept here

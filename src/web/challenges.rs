@@ -82,11 +82,13 @@ impl App {
         before: &crate::model::ActorState,
         by_hand: bool,
     ) {
-        let Some(after) = self.world() else { return };
-        let at = self.history.len();
+        let after = self.world().clone();
+        let at = self.timeline.len();
         for goal in self.scenario.goals() {
             if self.reached.iter().any(|r| r.goal == goal)
-                || !goal.reached(step, msg, handled, before, &after)
+                || !self
+                    .system
+                    .goal_reached(goal, step, msg, handled, before, &after)
             {
                 continue;
             }
@@ -96,9 +98,11 @@ impl App {
             }
             let mut news = self.news_of(Reached { goal, at });
             let new_best = by_hand
-                && self
-                    .progress
-                    .record(self.scenario.protocol, goal, at as u32);
+                && self.progress.record(
+                    self.scenario.name(),
+                    self.scenario.goal_id(goal),
+                    at as u32,
+                );
             if new_best && !save_progress(&self.progress) {
                 news.push_str(" (Your progress could not be saved in this browser.)");
             }
@@ -115,7 +119,7 @@ impl App {
         };
         format!(
             "Challenge reached: {}, in {} deliver{}.{shortest}",
-            r.goal.title(),
+            self.scenario.goal_title(r.goal),
             r.at,
             if r.at == 1 { "y" } else { "ies" }
         )

@@ -79,10 +79,10 @@ impl App {
         self.cancel_live();
         self.live_generation = self.live_generation.wrapping_add(1);
         let generation = self.live_generation;
-        let scenario = self.scenario;
+        let scenario = self.scenario.clone();
         let system = scenario.system();
         let mut workers = Vec::new();
-        for (i, actor) in system.actors.iter().enumerate() {
+        for i in 0..system.actors() {
             let me = self.me.clone();
             let bridge = actor_worker::spawn(move |reply| {
                 if let Some(app) = me.upgrade() {
@@ -91,7 +91,7 @@ impl App {
             });
             bridge.send(ToActor::Init {
                 id: ActorId(i as u8),
-                actor: *actor,
+                scenario: scenario.clone(),
             });
             workers.push(bridge);
         }
@@ -105,7 +105,7 @@ impl App {
             elapsed_ms: 0.0,
             started_ms: now(),
             workers,
-            run: Run::new(system.actors.len(), jitter_ms, seed, 0),
+            run: Run::new(system.actors(), jitter_ms, seed, 0),
             progress: 0,
             drawn_ms: 0.0,
             peak_in_flight: 0,
@@ -140,7 +140,7 @@ impl App {
         let Some(batch) = &self.live else { return };
         match batch.tally.schedule(index) {
             Some(schedule) => {
-                let scenario = batch.scenario;
+                let scenario = batch.scenario.clone();
                 self.notice = None;
                 self.load(scenario, schedule);
             }

@@ -16,8 +16,8 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, HtmlInputElement, HtmlSelectElement};
 
-use crate::model::scenario::{parse_in_range, AMOUNT, ASK, BALANCE, DRINKS, PEOPLE, REQUESTS};
-use crate::model::{Protocol, Scenario, Schedule, Step};
+use crate::model::scenario::parse_in_range;
+use crate::model::{Scenario, Schedule, Step};
 use crate::permalink::Link;
 use app::{App, Shared};
 
@@ -110,116 +110,99 @@ fn input_value(doc: &Document, id: &str) -> String {
         .unwrap_or_default()
 }
 
-/// Puts a scenario's parameters into the form.
-fn show_scenario(doc: &Document, s: &Scenario) {
-    let values = [
-        ("people", s.people.to_string()),
-        ("customers", s.people.to_string()),
-        ("drinks", s.drinks.to_string()),
-        ("ask", s.ask.to_string()),
-        ("balance", s.balance.to_string()),
-        ("amount", s.amount.to_string()),
-        ("requests", s.requests.to_string()),
-    ];
-    for (id, value) in values {
-        if let Some(input) = doc
-            .get_element_by_id(id)
-            .and_then(|e| e.dyn_into::<HtmlInputElement>().ok())
+/// The id of the form field of a protocol's parameter.
+fn param_id(name: &str) -> String {
+    format!("param-{name}")
+}
+
+/// Draws one field per parameter the protocol declares, labelled as it
+/// labels them, holding `values` (by name) where given, else the defaults.
+fn draw_params(doc: &Document, s: &Scenario, values: &[(String, String)]) {
+    let Some(container) = doc.get_element_by_id("params") else {
+        return;
+    };
+    let mut html = String::new();
+    for (p, v) in s.protocol.params.iter().zip(&s.params) {
+        let value = values
+            .iter()
+            .find(|(n, _)| *n == p.name)
+            .map_or_else(|| v.to_string(), |(_, text)| text.clone());
+        html.push_str(&format!(
+            r#"<label>{} <input id="{}" name="{}" data-param="{}" type="text" inputmode="numeric" autocomplete="off" value="{}" aria-describedby="scenario-error"></label>"#,
+            view::esc(&p.label),
+            view::esc(&param_id(&p.name)),
+            view::esc(&p.name),
+            view::esc(&p.name),
+            view::esc(&value)
+        ));
+    }
+    container.set_inner_html(&html);
+}
+
+/// The values in the parameter fields on show, by name.
+fn param_values(doc: &Document) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let Ok(inputs) = doc.query_selector_all("#params input[data-param]") else {
+        return out;
+    };
+    for i in 0..inputs.length() {
+        if let Some(input) = inputs
+            .item(i)
+            .and_then(|n| n.dyn_into::<HtmlInputElement>().ok())
         {
-            input.set_value(&value);
-            let _ = input.remove_attribute("aria-invalid");
+            out.push((
+                input.get_attribute("data-param").unwrap_or_default(),
+                input.value(),
+            ));
         }
     }
+    out
+}
+
+/// Puts a scenario's parameters into the form.
+fn show_scenario(doc: &Document, s: &Scenario) {
     if let Some(select) = doc
         .get_element_by_id("protocol")
         .and_then(|e| e.dyn_into::<HtmlSelectElement>().ok())
     {
-        select.set_value(s.protocol.name());
+        select.set_value(s.name());
     }
-    show_fields(doc, s.protocol);
+    draw_params(doc, s, &[]);
     if let Some(el) = doc.get_element_by_id("scenario-error") {
         el.set_text_content(None);
     }
 }
 
-/// The fields a protocol uses: the fridge's or the bank's, and Ask when thirsty.
-fn fields_of(protocol: Protocol) -> &'static [&'static str] {
-    match protocol {
-        Protocol::Thirsty => &["fridge", "thirsty"],
-        Protocol::PoisonPill => &["fridge", "pill"],
-        p if p.is_bank() => &["bank"],
-        _ => &["fridge"],
-    }
-}
-
-fn show_fields(doc: &Document, protocol: Protocol) {
-    let Ok(labels) = doc.query_selector_all("[data-fields]") else {
-        return;
-    };
-    let shown = fields_of(protocol);
-    for i in 0..labels.length() {
-        let Some(el) = labels.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else {
-            continue;
-        };
-        let group = el.get_attribute("data-fields").unwrap_or_default();
-        let _ = if shown.contains(&group.as_str()) {
-            el.remove_attribute("hidden")
-        } else {
-            el.set_attribute("hidden", "")
-        };
-    }
-}
-
-fn selected_protocol(doc: &Document) -> Protocol {
+/// The protocol chosen in the form, with its defaults.
+fn selected_protocol(doc: &Document) -> Scenario {
     doc.get_element_by_id("protocol")
         .and_then(|e| e.dyn_into::<HtmlSelectElement>().ok())
-        .and_then(|s| Protocol::from_name(&s.value()))
-        .unwrap_or(Protocol::LookBeforeTake)
+        .and_then(|s| Scenario::builtin(&s.value()))
+        .unwrap_or_default()
 }
 
 /// Reads the form; a bad field gets an inline message and the current
-/// scenario keeps running. Only the fields the protocol uses are read.
+/// scenario keeps running.
 fn read_form(doc: &Document) -> Option<Scenario> {
-    let protocol = selected_protocol(doc);
-    let fields: &[(&str, &'static str, (i64, i64))] = if protocol.is_bank() {
-        &[
-            ("customers", "Customers", PEOPLE),
-            ("balance", "Balance", BALANCE),
-            ("amount", "Amount", AMOUNT),
-        ]
-    } else if protocol == Protocol::PoisonPill {
-        &[
-            ("people", "People", PEOPLE),
-            ("drinks", "Drinks", DRINKS),
-            ("requests", "Requests", REQUESTS),
-        ]
-    } else {
-        &[
-            ("people", "People", PEOPLE),
-            ("drinks", "Drinks", DRINKS),
-            ("ask", "Ask", ASK),
-        ]
-    };
-    let defaults = Scenario::default_for(protocol);
-    let mut values = [0i64; 3];
+    let mut scenario = selected_protocol(doc);
     let mut errors = Vec::new();
-    for (k, &(id, label, range)) in fields.iter().enumerate() {
-        let input = doc.get_element_by_id(id);
-        let relevant = id != "ask" || protocol == Protocol::Thirsty;
-        match parse_in_range(label, &input_value(doc, id), range) {
+    for i in 0..scenario.protocol.params.len() {
+        let p = scenario.protocol.params[i].clone();
+        let id = param_id(&p.name);
+        let input = doc.get_element_by_id(&id);
+        match parse_in_range(&p.label, &input_value(doc, &id), (p.lo.into(), p.hi.into())) {
             Ok(v) => {
-                values[k] = v;
+                scenario.params[i] = v as i32;
                 if let Some(i) = &input {
                     let _ = i.remove_attribute("aria-invalid");
                 }
             }
-            Err(e) if relevant => {
+            Err(e) => {
                 errors.push(e.message);
                 if let Some(i) = &input {
                     let _ = i.set_attribute("aria-invalid", "true");
                 }
             }
-            Err(_) => values[k] = defaults.ask.into(),
         }
     }
     let message = doc.get_element_by_id("scenario-error");
@@ -235,14 +218,7 @@ fn read_form(doc: &Document) -> Option<Scenario> {
     if let Some(el) = message {
         el.set_text_content(None);
     }
-    let built = if protocol.is_bank() {
-        Scenario::bank(protocol, values[0], values[1], values[2])
-    } else if protocol == Protocol::PoisonPill {
-        Scenario::poison_pill(values[0], values[1], values[2])
-    } else {
-        Scenario::new(protocol, values[0], values[1], values[2])
-    };
-    built.ok()
+    Some(scenario)
 }
 
 /// Shows (or clears) the message under a form.
@@ -341,7 +317,7 @@ fn on_click(shared: &Shared, target: Element) {
                 app.jump(k);
             }
         }
-        "end" => app.jump(app.history.len() + app.future.len()),
+        "end" => app.jump_to_end(),
         "branch" => {
             if let Some(i) = number_attr(&button, "data-index") {
                 app.return_to_branch(i);
@@ -360,8 +336,8 @@ fn on_click(shared: &Shared, target: Element) {
         "explore-fix" => app.explore_fix(),
         "witness" => {
             let scenario = match button.get_attribute("data-of").as_deref() {
-                Some("fix") => app.scenario.fixed().unwrap_or(app.scenario),
-                _ => app.scenario,
+                Some("fix") => app.scenario.fixed().unwrap_or_else(|| app.scenario.clone()),
+                _ => app.scenario.clone(),
             };
             app.show_witness(
                 scenario,
@@ -403,7 +379,7 @@ fn symmetry_checked() -> bool {
 
 /// Delivers the n-th deliverable message (used by the digit shortcuts).
 fn nth_step(app: &App, n: usize) -> Option<Step> {
-    app.net.deliverable().nth(n).map(|(step, _)| step)
+    app.net().deliverable().nth(n).map(|(step, _)| step)
 }
 
 /// The page's entry point.
@@ -489,7 +465,10 @@ pub fn start() {
     if let Some(select) = doc.get_element_by_id("protocol") {
         let d = doc.clone();
         listen(&select, "change", move |_| {
-            show_fields(&d, selected_protocol(&d))
+            // The new protocol's fields, keeping what was typed in fields
+            // of the same name.
+            let typed = param_values(&d);
+            draw_params(&d, &selected_protocol(&d), &typed);
         });
     }
     {
@@ -543,9 +522,7 @@ pub fn start() {
                     true
                 }
                 "End" => {
-                    App::update(&shared, |app| {
-                        app.jump(app.history.len() + app.future.len())
-                    });
+                    App::update(&shared, App::jump_to_end);
                     true
                 }
                 "r" => {

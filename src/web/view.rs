@@ -1,15 +1,23 @@
 //! Drawing: the app's state as HTML, region by region. Reads the app, never
 //! changes it. Every string that could come from outside is escaped.
+//!
+//! A region is rewritten only when its HTML differs from what was last
+//! written into it, and an attribute only when its value changes: the page
+//! redraws on every reply and every progress message, and a rewrite that
+//! changes nothing still costs a re-parse, a restyle, lost focus and
+//! selection, and noise for assistive technology.
 
+use std::cell::RefCell;
+use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use wasm_bindgen::JsCast;
-use web_sys::{Document, HtmlElement};
+use web_sys::{Document, Element, HtmlElement};
 
 use super::app::App;
-use crate::model::bank::CustomerPhase;
-use crate::model::people::Phase;
-use crate::model::{ActorId, ActorState, Handled};
+use crate::model::system::ClientStatus;
+use crate::model::{ActorId, Handled};
+use crate::timeline::Entry;
 
 /// `&`, `<`, `>`, `"` and `'` made safe for text and attribute values.
 pub fn esc(text: &str) -> String {
@@ -27,43 +35,75 @@ pub fn esc(text: &str) -> String {
     out
 }
 
-fn set(doc: &Document, id: &str, html: &str) {
-    if let Some(el) = doc.get_element_by_id(id) {
-        if el.inner_html() != html {
-            el.set_inner_html(html);
+thread_local! {
+    /// The HTML last written into each region, by the region's id. Compared
+    /// with this, not with the DOM: the browser serialises what it parsed
+    /// in its own way (`disabled=""`, `<line></line>`), so `inner_html()`
+    /// would differ every time.
+    static DRAWN: RefCell<BTreeMap<&'static str, String>> = const { RefCell::new(BTreeMap::new()) };
+}
+
+/// Writes `html` into region `id`, unless that is what it already holds.
+fn set(doc: &Document, id: &'static str, html: &str) {
+    DRAWN.with_borrow_mut(|drawn| {
+        if drawn.get(id).is_some_and(|last| last == html) {
+            return;
         }
+        if let Some(el) = doc.get_element_by_id(id) {
+            el.set_inner_html(html);
+            drawn.insert(id, html.to_string());
+        }
+    });
+}
+
+/// Sets attribute `name` of `el` to `value`, unless it has that value
+/// already (setting it again would still count as a change).
+fn set_attr(el: &Element, name: &str, value: &str) {
+    if el.get_attribute(name).as_deref() != Some(value) {
+        let _ = el.set_attribute(name, value);
     }
 }
 
-fn phase_class(state: Option<&ActorState>) -> &'static str {
-    match (
-        state.and_then(|s| s.phase()),
-        state.and_then(|s| s.customer_phase()),
-    ) {
-        (Some(Phase::Got { drinks }), _) if drinks > 0 => "served",
-        (Some(Phase::Got { .. } | Phase::Left), _) => "unserved",
-        (_, Some(CustomerPhase::Withdrew)) => "served",
-        (_, Some(CustomerPhase::Declined)) => "unserved",
-        _ => "waiting",
+/// Adds or removes a boolean attribute (`hidden`, `disabled`) if it changes.
+fn flag(el: &Element, name: &str, on: bool) {
+    if el.has_attribute(name) != on {
+        let _ = if on {
+            el.set_attribute(name, "")
+        } else {
+            el.remove_attribute(name)
+        };
+    }
+}
+
+/// How a client is drawn: as the model says its protocol left it.
+fn status_class(status: ClientStatus) -> &'static str {
+    match status {
+        ClientStatus::Served => "served",
+        ClientStatus::Unserved => "unserved",
+        ClientStatus::Waiting => "waiting",
     }
 }
 
 fn actors(app: &App) -> String {
     let mut html = String::new();
-    for (i, state) in app.states().enumerate() {
+    for (i, state) in app.states().iter().enumerate() {
         let id = ActorId(i as u8);
         let name = esc(&app.system.name(id));
         let last = app
-            .history
+            .past()
             .iter()
             .rev()
             .find(|e| e.step.to == id)
             .map(|e| e.msg);
-        let mut text = state.map_or("starting…".to_string(), |s| s.describe(last));
-        if i == 0 && app.terminated_after.is_some() {
+        let mut text = app.system.describe(id, state, last);
+        if i == 0 && app.terminated_after().is_some() {
             text = format!("{text}, terminated: its worker was killed");
         }
-        let class = if i == 0 { "server" } else { phase_class(state) };
+        let class = if i == 0 {
+            "server"
+        } else {
+            status_class(app.system.status(id, state))
+        };
         let _ = write!(
             html,
             r#"<li class="actor {class}" data-actor="{i}"><span class="name">{name}</span> <span class="state">{}</span></li>"#,
@@ -77,23 +117,23 @@ fn flight(app: &App) -> String {
     if !app.started() {
         return "<p>Starting the workers…</p>".to_string();
     }
-    if app.net.is_empty() {
+    if app.net().is_empty() {
         return "<p>Nothing is in flight.</p>".to_string();
     }
     let mut html = String::from(r#"<ol class="flight">"#);
     let disabled = if app.busy() { " disabled" } else { "" };
     let mut number = 0;
-    for (step, head) in app.net.deliverable() {
+    for (step, head) in app.net().deliverable() {
         number += 1;
         let from = esc(&app.system.name(step.from));
         let to = esc(&app.system.name(step.to));
-        let msg = esc(&head.to_string());
+        let msg = esc(&app.system.show(head));
         let code = step.display(app.system.server_letter);
         let queued: Vec<String> = app
-            .net
+            .net()
             .channel(step)
             .skip(1)
-            .map(|m| esc(&m.to_string()))
+            .map(|m| esc(&app.system.show(m)))
             .collect();
         let behind = if queued.is_empty() {
             String::new()
@@ -109,62 +149,93 @@ fn flight(app: &App) -> String {
     html
 }
 
+/// One sentence about a delivery: what the receiver did, once it answered.
+fn narration(app: &App, entry: &Entry) -> String {
+    match entry.delivery() {
+        Some(delivery) => app.system.narrate(&delivery),
+        None => format!(
+            "{} is handling {} from {}…",
+            app.system.name(entry.step.to),
+            app.system.show(entry.msg),
+            app.system.name(entry.step.from)
+        ),
+    }
+}
+
 fn history(app: &App) -> String {
-    if app.history.is_empty() && app.terminated_after.is_none() {
+    let terminated = app.timeline.terminated();
+    if app.past().is_empty() && terminated.is_none() {
         return "<p>No deliveries yet.</p>".to_string();
     }
     let mut html = String::from(r#"<ol class="history">"#);
-    for entry in &app.history {
+    for entry in app.past() {
         let code = entry.step.display(app.system.server_letter);
         let _ = write!(
             html,
             r#"<li data-step="{code}">{}</li>"#,
-            esc(&entry.narration)
+            esc(&narration(app, entry))
         );
     }
     html.push_str("</ol>");
     let server = esc(&app.system.name(ActorId::SERVER));
     let said = |list: &mut String, items: Vec<String>| list.push_str(&items.join("; "));
-    let unanswered: Vec<String> = app
-        .history
+    let ignored: Vec<&Entry> = app
+        .past()
         .iter()
-        .filter(|e| e.handled == Some(Handled::Ignored))
+        .filter(|e| matches!(e.handled, Some(Handled::Ignored(_))))
+        .collect();
+    let unanswered: Vec<String> = ignored
+        .iter()
         .map(|e| {
             format!(
                 "{} from {}",
-                esc(&e.msg.to_string()),
+                esc(&app.system.show(e.msg)),
                 esc(&app.system.name(e.step.from))
             )
         })
         .collect();
-    if !unanswered.is_empty() {
+    if let Some(first) = ignored.first() {
+        // In the protocol's words: "because the fridge had taken the poison pill".
+        let because = match first.handled {
+            Some(Handled::Ignored(reason)) => {
+                app.system.ignore_reason(first.step.to, reason).map(|why| {
+                    format!(
+                        "the {} {why}",
+                        app.system.name(first.step.to).to_lowercase()
+                    )
+                })
+            }
+            _ => None,
+        };
         let _ = write!(
             html,
-            r#"<p class="unanswered">Never answered, because the {} had taken the poison pill: "#,
-            server.to_ascii_lowercase()
+            r#"<p class="unanswered">Never answered, because {}: "#,
+            esc(&because.unwrap_or_else(|| "they were ignored".to_string()))
         );
         said(&mut html, unanswered);
         html.push_str(".</p>");
     }
-    if let Some(t) = app.terminated_after {
+    if let Some(terminated) = terminated {
+        let t = terminated.after;
         let _ = write!(
             html,
             r#"<p class="dropped-note">Terminated the {} after {t} deliver{}: its worker was killed at once. "#,
             server.to_ascii_lowercase(),
             if t == 1 { "y" } else { "ies" }
         );
-        if app.dropped.is_empty() {
+        if terminated.dropped.is_empty() {
             html.push_str("Nothing was in flight to it.</p>");
         } else {
             html.push_str("Dropped, never handled: ");
             said(
                 &mut html,
-                app.dropped
+                terminated
+                    .dropped
                     .iter()
                     .map(|(step, msg)| {
                         format!(
                             "{} from {}",
-                            esc(&msg.to_string()),
+                            esc(&app.system.show(*msg)),
                             esc(&app.system.name(step.from))
                         )
                     })
@@ -183,18 +254,18 @@ fn status(app: &App) -> String {
     if !app.started() {
         return "Starting the workers…".to_string();
     }
-    if app.history.len() < app.replay_total && app.busy() {
+    if app.timeline.len() < app.replay_total && app.busy() {
         return format!(
             "Replaying the link: {} of {} deliveries…",
-            app.history.len(),
+            app.timeline.len(),
             app.replay_total
         );
     }
-    if let Some(world) = app.world().filter(|_| app.finished()) {
-        let outcome = app.scenario.outcome(&world);
-        return format!("Finished: {}.", esc(&outcome.to_string()));
+    if app.finished() {
+        let outcome = app.system.outcome(app.world());
+        return format!("Finished: {}.", esc(&app.system.show_outcome(&outcome)));
     }
-    let n = app.net.in_flight().count();
+    let n = app.net().in_flight().count();
     let noun = if n == 1 { "message is" } else { "messages are" };
     format!("{n} {noun} in flight. You are the network: choose which one is delivered next.")
 }
@@ -214,74 +285,19 @@ fn notice(app: &App) -> String {
     html
 }
 
-/// One message drawn in the space-time diagram: sent at time `sent` (0 is
-/// the start, k the k-th delivery) and delivered at `delivered`, if it was.
-struct Arrow {
-    step: crate::model::Step,
-    msg: crate::model::Msg,
-    sent: usize,
-    delivered: Option<usize>,
-    dropped: bool,
-}
-
-/// Every message of the run so far: the channels replayed from the start,
-/// oldest first, so each delivery meets the send it consumed.
-fn arrows(app: &App) -> Vec<Arrow> {
-    use std::collections::{BTreeMap, VecDeque};
-    let mut queues: BTreeMap<crate::model::Step, VecDeque<(usize, crate::model::Msg)>> =
-        BTreeMap::new();
-    for &(step, msg) in &app.start_sends {
-        queues.entry(step).or_default().push_back((0, msg));
-    }
-    let mut out = Vec::new();
-    for (k, entry) in app.history.iter().enumerate() {
-        let sent = queues
-            .get_mut(&entry.step)
-            .and_then(VecDeque::pop_front)
-            .map_or(0, |(t, _)| t);
-        out.push(Arrow {
-            step: entry.step,
-            msg: entry.msg,
-            sent,
-            delivered: Some(k + 1),
-            dropped: false,
-        });
-        for &(to, msg) in &entry.sent {
-            let step = crate::model::Step {
-                from: entry.step.to,
-                to,
-            };
-            queues.entry(step).or_default().push_back((k + 1, msg));
-        }
-    }
-    for (step, queue) in queues {
-        let dropped = app.terminated_after.is_some() && step.to == ActorId::SERVER;
-        for (sent, msg) in queue {
-            out.push(Arrow {
-                step,
-                msg,
-                sent,
-                delivered: None,
-                dropped,
-            });
-        }
-    }
-    out
-}
-
 /// The run as a space-time diagram: a lifeline per actor, time going down,
 /// an arrow per message from its send to its delivery. Messages in flight
 /// are dashed; each delivered arrow is a button that jumps to just after it.
 fn diagram(app: &App) -> String {
-    let n = app.system.actors.len();
+    let n = app.system.actors();
     if n == 0 || !app.started() {
         return String::new();
     }
     let (col, row, left, top) = (120usize, 30usize, 70usize, 50usize);
-    let now = app.history.len();
+    let now = app.timeline.len();
     let x = |id: ActorId| left + id.index() * col;
     let y = |t: usize| top + t * row;
-    let arrows = arrows(app);
+    let arrows = app.timeline.arrows();
     let pending = arrows.iter().filter(|a| a.delivered.is_none()).count();
     // Messages not delivered end on rows of their own below the present,
     // so no two arrowheads (and so no two labels) share a row.
@@ -311,7 +327,7 @@ fn diagram(app: &App) -> String {
     let mut j = 0;
     for a in arrows {
         let (x1, y1, x2) = (x(a.step.from), y(a.sent), x(a.step.to));
-        let label = esc(&a.msg.to_string());
+        let label = esc(&app.system.show(a.msg));
         let (from, to) = (
             esc(&app.system.name(a.step.from)),
             esc(&app.system.name(a.step.to)),
@@ -394,7 +410,7 @@ fn predict(app: &App) -> String {
                     let witness = possible
                         .iter()
                         .zip(&e.summary.outcomes)
-                        .find(|(o, _)| o.shape() == shape)
+                        .find(|(o, _)| s.shape_of(o) == Some(shape))
                         .map(|(_, o)| o.witness.clone())
                         .unwrap_or_default();
                     (
@@ -444,12 +460,13 @@ fn predict(app: &App) -> String {
 }
 
 fn branches(app: &App) -> String {
-    if app.branches.is_empty() {
+    let branches = app.timeline.branches();
+    if branches.is_empty() {
         return String::new();
     }
     let letter = app.system.server_letter;
     let mut html = String::from(r#"<p>Branches you left:</p><ul class="branches">"#);
-    for (i, b) in app.branches.iter().enumerate() {
+    for (i, b) in branches.iter().enumerate() {
         let code = esc(&b.display(letter));
         let _ = write!(
             html,
@@ -542,7 +559,7 @@ fn outcomes(app: &App) -> String {
         grouped(&s.transitions.to_string()),
         fixed(latest.elapsed_ms, 0),
         if s.symmetry {
-            ", one state per group of interchangeable people"
+            ", one state per group of interchangeable clients"
         } else {
             ""
         },
@@ -569,7 +586,7 @@ fn outcomes(app: &App) -> String {
     if !s.complete && s.outcomes.is_empty() {
         let _ = write!(
             html,
-            r#"<p class="incomplete">Incomplete: the search stopped at its limit of {} states before any run reached its end. Try fewer people, drinks or requests.</p>"#,
+            r#"<p class="incomplete">Incomplete: the search stopped at its limit of {} states before any run reached its end. Try smaller values for the scenario's parameters.</p>"#,
             grouped(&s.max_states.to_string())
         );
     } else if !s.complete {
@@ -585,9 +602,9 @@ fn outcomes(app: &App) -> String {
             let _ = write!(
                 html,
                 r#"<div class="side-by-side"><section aria-label="{0}"><h3>{0}</h3>{1}</section><section aria-label="{2}"><h3>{2}</h3><p>{3} complete schedules end in {4} possible outcome{5}.</p>{6}</section></div>"#,
-                esc(app.scenario.protocol.title()),
+                esc(app.scenario.title()),
                 histogram(s, "this"),
-                esc(fix.protocol.title()),
+                esc(fix.title()),
                 grouped(&fixed.summary.schedules),
                 fixed.summary.outcomes.len(),
                 if fixed.summary.outcomes.len() == 1 {
@@ -609,7 +626,7 @@ fn outcomes(app: &App) -> String {
                 } else {
                     ""
                 },
-                esc(fix.protocol.title()),
+                esc(fix.title()),
             );
         }
         _ => html.push_str(&histogram(s, "this")),
@@ -621,14 +638,15 @@ fn outcomes(app: &App) -> String {
 /// button that loads its witness. `which` says whose witness it is: this
 /// scenario's or its fix's.
 fn histogram(s: &crate::wire::Summary, which: &str) -> String {
+    let system = s.scenario.system();
     let mut html = String::new();
     let total = s.schedules.parse::<u128>().unwrap_or(0) as f64;
     html.push_str(r#"<ol class="outcomes">"#);
     for o in &s.outcomes {
         let count = o.schedules.parse::<u128>().unwrap_or(0) as f64;
         let share = if total > 0.0 { count / total } else { 0.0 };
-        let what = esc(&o.outcome.to_string());
-        let class = if o.outcome.is_unsafe() {
+        let what = esc(&system.show_outcome(&o.outcome));
+        let class = if system.unsafe_why(&o.outcome).is_some() {
             "outcome unsafe"
         } else {
             "outcome"
@@ -652,12 +670,14 @@ fn histogram(s: &crate::wire::Summary, which: &str) -> String {
 fn challenges(app: &App) -> String {
     let goals = app.scenario.goals();
     if goals.is_empty() {
-        return r#"<p class="hint">This scenario has no challenges: try 2 or more drinks, or another protocol.</p>"#.to_string();
+        return r#"<p class="hint">This scenario has no challenges: try other values for its parameters, or another protocol.</p>"#.to_string();
     }
     let mut html = String::from(r#"<ul class="challenges">"#);
     for goal in goals {
         let now = app.reached.iter().find(|r| r.goal == goal);
-        let best = app.progress.get(app.scenario.protocol, goal);
+        let best = app
+            .progress
+            .get(app.scenario.name(), app.scenario.goal_id(goal));
         let shortest = app.shortest(goal);
         let (class, state) = match (now, best, shortest) {
             (Some(_), _, _) => ("challenge reached", "Reached in this run"),
@@ -680,8 +700,8 @@ fn challenges(app: &App) -> String {
         let _ = write!(
             html,
             r#"<li class="{class}" data-goal="{}"><span class="mark" aria-hidden="true"></span> <span class="title">{}</span> <span class="detail"><strong>{state}</strong>: {}.</span></li>"#,
-            goal.id(),
-            esc(goal.title()),
+            esc(app.scenario.goal_id(goal)),
+            esc(app.scenario.goal_title(goal)),
             esc(&details.join(", "))
         );
     }
@@ -757,7 +777,7 @@ fn live_results(app: &App) -> String {
     );
     let mut never = 0;
     for outcome in rows {
-        let what = esc(&outcome.to_string());
+        let what = esc(&app.system.show_outcome(outcome));
         let seen = b.tally.outcomes.get(outcome);
         let possible_cell = if explored.is_none() {
             "not explored yet"
@@ -783,7 +803,7 @@ fn live_results(app: &App) -> String {
                 ("never observed".to_string(), String::new())
             }
         };
-        let class = match (seen.is_some(), outcome.is_unsafe()) {
+        let class = match (seen.is_some(), app.system.unsafe_why(outcome).is_some()) {
             (false, _) => "never",
             (true, true) => "unsafe",
             (true, false) => "seen",
@@ -819,8 +839,8 @@ fn swap_buttons(doc: &Document, (start, cancel): (&str, &str), busy: bool) {
         return;
     };
     let had_focus = doc.active_element().is_some_and(|el| el == hidden);
-    let _ = shown.remove_attribute("hidden");
-    let _ = hidden.set_attribute("hidden", "");
+    flag(&shown, "hidden", false);
+    flag(&hidden, "hidden", true);
     if had_focus {
         if let Some(el) = shown.dyn_ref::<web_sys::HtmlElement>() {
             let _ = el.focus();
@@ -853,8 +873,8 @@ pub fn render(app: &App) {
     set(&doc, "branches", &branches(app));
     set(&doc, "predict", &predict(app));
     // One sentence per delivery for screen readers, once it is complete.
-    if let Some(last) = app.history.last().filter(|e| e.handled.is_some()) {
-        set(&doc, "announce", &esc(&last.narration));
+    if let Some(last) = app.past().last().filter(|e| e.handled.is_some()) {
+        set(&doc, "announce", &esc(&narration(app, last)));
     }
     set(&doc, "outcomes", &outcomes(app));
     set(&doc, "live-status", &live_status(app));
@@ -870,13 +890,11 @@ pub fn render(app: &App) {
     if let Some(bar) = doc.get_element_by_id("live-progress") {
         match &app.live {
             Some(b) => {
-                let _ = bar.set_attribute("max", &b.total.to_string());
-                let _ = bar.set_attribute("value", &b.done().to_string());
-                let _ = bar.remove_attribute("hidden");
+                set_attr(&bar, "max", &b.total.to_string());
+                set_attr(&bar, "value", &b.done().to_string());
+                flag(&bar, "hidden", false);
             }
-            None => {
-                let _ = bar.set_attribute("hidden", "");
-            }
+            None => flag(&bar, "hidden", true),
         }
     }
     if let Some(root) = doc.get_element_by_id("app") {
@@ -888,17 +906,17 @@ pub fn render(app: &App) {
             Some(super::live::LiveState::Cancelled) => "cancelled",
             Some(super::live::LiveState::Failed(_)) => "failed",
         };
-        let _ = root.set_attribute("data-live-runs", &runs.to_string());
+        set_attr(&root, "data-live-runs", &runs.to_string());
         let peak = app.live.as_ref().map_or(0, |b| b.peak_in_flight);
-        let _ = root.set_attribute("data-live-peak-in-flight", &peak.to_string());
+        set_attr(&root, "data-live-peak-in-flight", &peak.to_string());
         // The wasm heap's size, for the memory check of long live batches.
         let memory = wasm_bindgen::memory()
             .unchecked_into::<js_sys::WebAssembly::Memory>()
             .buffer()
             .unchecked_into::<js_sys::ArrayBuffer>()
             .byte_length();
-        let _ = root.set_attribute("data-wasm-memory", &memory.to_string());
-        let _ = root.set_attribute("data-live", state);
+        set_attr(&root, "data-wasm-memory", &memory.to_string());
+        set_attr(&root, "data-live", state);
     }
     let exploring = app.exploring.is_some();
     swap_buttons(&doc, ("explore", "cancel-explore"), exploring);
@@ -912,36 +930,26 @@ pub fn render(app: &App) {
         ),
     );
     let can_step =
-        !app.busy() && app.failure.is_none() && app.terminated_after != Some(app.history.len());
+        !app.busy() && app.failure.is_none() && app.terminated_after() != Some(app.timeline.len());
     if let Some(button) = doc.get_element_by_id("terminate") {
-        let shown = app.scenario.protocol == crate::model::Protocol::PoisonPill;
+        // Offered where the protocol itself can stop its server (a poison
+        // pill): killing the worker is the contrast it teaches.
+        let shown = app.system.server_can_stop();
         let usable =
-            shown && !app.busy() && app.failure.is_none() && app.terminated_after.is_none();
-        let _ = if shown {
-            button.remove_attribute("hidden")
-        } else {
-            button.set_attribute("hidden", "")
-        };
-        let _ = if usable {
-            button.remove_attribute("disabled")
-        } else {
-            button.set_attribute("disabled", "")
-        };
+            shown && !app.busy() && app.failure.is_none() && app.terminated_after().is_none();
+        flag(&button, "hidden", !shown);
+        flag(&button, "disabled", !usable);
     }
-    let forward = !app.busy() && app.failure.is_none() && !app.future.is_empty();
+    let forward = !app.busy() && app.failure.is_none() && app.timeline.next().is_some();
     for (id, enabled) in [
         ("forward", forward),
         ("end", forward),
-        ("start", can_step && !app.history.is_empty()),
-        ("back", can_step && !app.history.is_empty()),
+        ("start", can_step && !app.timeline.is_empty()),
+        ("back", can_step && !app.timeline.is_empty()),
         ("reset", app.started() || app.failure.is_some()),
     ] {
         if let Some(button) = doc.get_element_by_id(id) {
-            let _ = if enabled {
-                button.remove_attribute("disabled")
-            } else {
-                button.set_attribute("disabled", "")
-            };
+            flag(&button, "disabled", !enabled);
         }
     }
     if !app.busy() && !INTERACTIVE.replace(true) {
@@ -955,11 +963,16 @@ pub fn render(app: &App) {
         });
     }
     if let Some(root) = doc.get_element_by_id("app") {
-        let _ = root.set_attribute("data-deliveries", &app.history.len().to_string());
-        let _ = root.set_attribute("data-busy", if app.busy() { "true" } else { "false" });
-        let _ = root.set_attribute("data-ready", "");
+        set_attr(&root, "data-deliveries", &app.timeline.len().to_string());
+        set_attr(
+            &root,
+            "data-busy",
+            if app.busy() { "true" } else { "false" },
+        );
+        set_attr(&root, "data-ready", "");
         let confirmed = app.workers_confirmed();
-        let _ = root.set_attribute(
+        set_attr(
+            &root,
             "data-workers-started",
             if confirmed { "true" } else { "false" },
         );

@@ -89,7 +89,7 @@ test('changing the scenario clears results of the old one', async () => {
   const page = await open(env);
   await page.keyboard.press('e');
   await explored(page);
-  await page.locator('#people').fill('2');
+  await page.locator('#param-people').fill('2');
   await page.getByRole('button', { name: 'Set up' }).click();
   await settled(page);
   assert.equal(await page.locator('#outcomes li').count(), 0);

@@ -120,7 +120,7 @@ test('a thirsty permalink: two people asking for 3 from 2 drinks', async () => {
   const s = await snapshot(page);
   assert.deepEqual(s.actors, ['Fridge 0 drinks', 'Person 1 got no drink', 'Person 2 got 2 drinks']);
   assert.match(await page.getByRole('status').textContent(), /Finished: 0 drinks left; Person 2 got a drink\./);
-  assert.equal(await page.locator('#people').inputValue(), '2');
+  assert.equal(await page.locator('#param-people').inputValue(), '2');
   assert.equal(await page.locator('#protocol').inputValue(), 'thirsty');
   await page.close();
 });
@@ -150,7 +150,7 @@ test('after 5 resets there are as many live workers as actors', async () => {
   await eventually(() => page.workers().length === 4, { what: `4 live workers (have ${page.workers().length})` });
   assert.match(await page.locator('#workers').textContent(), /^4 workers live$/);
   // Changing the scenario replaces the workers too.
-  await page.locator('#people').fill('6');
+  await page.locator('#param-people').fill('6');
   await page.getByRole('button', { name: 'Set up' }).click();
   await settled(page);
   await eventually(() => page.workers().length === 7, { what: '7 live workers' });
@@ -159,17 +159,17 @@ test('after 5 resets there are as many live workers as actors', async () => {
 
 test('bad scenario input gets an inline message and the scenario keeps working', async () => {
   const page = await open(env);
-  for (const [field, value, message] of [['#people', '99', 'People must be a whole number from 1 to 8'], ['#drinks', 'lots', 'Drinks must be a whole number from 0 to 20'], ['#people', '-1', 'People must be']]) {
+  for (const [field, value, message] of [['#param-people', '99', 'People must be a whole number from 1 to 8'], ['#param-drinks', 'lots', 'Drinks must be a whole number from 0 to 20'], ['#param-people', '-1', 'People must be']]) {
     await page.locator(field).fill(value);
     await page.getByRole('button', { name: 'Set up' }).click();
     await assert.doesNotReject(page.getByRole('alert').filter({ hasText: message }).waitFor());
-    await page.locator('#people').fill('3');
-    await page.locator('#drinks').fill('2');
+    await page.locator('#param-people').fill('3');
+    await page.locator('#param-drinks').fill('2');
   }
   await deliver(page, 'look', P(3), F);
   await page.locator('#protocol').selectOption('thirsty');
   await page.getByRole('textbox', { name: 'Ask' }).fill('5');
-  await page.locator('#people').fill('2');
+  await page.locator('#param-people').fill('2');
   await page.getByRole('button', { name: 'Set up' }).click();
   await settled(page);
   assert.deepEqual((await snapshot(page)).flight, ['Deliver take 5 from Person 1 to Fridge', 'Deliver take 5 from Person 2 to Fridge']);

@@ -35,7 +35,7 @@ test('a whole LOOK-before-TAKE run driven only by the keyboard', async () => {
   await page.keyboard.press('Escape');
   await page.getByRole('dialog').waitFor({ state: 'hidden' });
   // Typing in a field never triggers a shortcut.
-  await page.locator('#people').focus();
+  await page.locator('#param-people').focus();
   await page.keyboard.press('r');
   await page.keyboard.press('1');
   assert.equal(await deliveries(page), finished);
