@@ -1,12 +1,15 @@
 //! The stepper: the page as the network.
 //!
-//! The page holds every message in flight in a [`Network`] (the model's own
-//! type). A delivery takes the head of one channel and posts it to the
-//! receiver's worker; the worker's reply carries the actor's new state and
-//! the messages it sent, which the page puts in flight. One delivery is
-//! outstanding at a time, so the page's view of the world is always a state of
-//! the model. Nothing here knows what a message means: that is the actors'
-//! code, running in the workers.
+//! The page holds the world (the model's own [`World`]: every actor's state
+//! and the messages in flight) in a [`Timeline`], which also keeps the
+//! deliveries undone by going back and the branches left. A delivery takes
+//! the head of one channel and posts it to the receiver's worker; the
+//! worker's reply carries the actor's new state and the messages it sent,
+//! which the timeline puts in flight. One delivery is outstanding at a time,
+//! so the page's view of the world is always a state of the model. Time
+//! travel is the timeline's: this file carries out what it says (restore
+//! these workers, redo these deliveries). Nothing here knows what a message
+//! means: that is the actors' code, running in the workers.
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
@@ -19,10 +22,9 @@ use wasm_bindgen::JsCast;
 use super::actor_worker::ActorWorker;
 use super::codec::WireCodec;
 use super::explorer_worker::{self, ExplorerWorker};
-use crate::model::{
-    ActorId, ActorState, Delivery, Handled, Msg, Network, Scenario, Schedule, Step, System, World,
-};
+use crate::model::{ActorId, ActorState, Msg, Network, Scenario, Schedule, Step, System, World};
 use crate::permalink::Link;
+use crate::timeline::{Entry, Refused, Timeline, Travel};
 use crate::wire::{FromActor, FromExplorer, Summary, ToActor, ToExplorer};
 
 /// The page's explorer stops here rather than exhaust the tab's memory
@@ -63,10 +65,9 @@ enum Request {
     Restore,
 }
 
-/// One actor's worker, and what the page last heard of the actor's state.
+/// One actor's worker.
 struct Slot {
     bridge: Option<WorkerBridge<ActorWorker>>,
-    state: Option<ActorState>,
     /// The worker has started and confirmed the initial state the page
     /// took from the model.
     confirmed: bool,
@@ -74,21 +75,6 @@ struct Slot {
     spawned: bool,
     /// Requests sent and not yet answered, oldest first, with their serials.
     awaiting: VecDeque<(u64, Request)>,
-}
-
-/// A delivery made, and what it changed, so it can be undone.
-pub struct Entry {
-    pub step: Step,
-    pub msg: Msg,
-    pub narration: String,
-    /// How the receiver took it, once its worker has answered.
-    pub handled: Option<Handled>,
-    /// What the receiver sent while handling it.
-    pub sent: Vec<(ActorId, Msg)>,
-    before_net: Network,
-    before_state: ActorState,
-    /// Chosen by the person (not replayed from a link or a jump).
-    by_hand: bool,
 }
 
 pub struct App {
@@ -101,9 +87,9 @@ pub struct App {
     /// generations are ignored.
     generation: u32,
     slots: Vec<Slot>,
-    pub net: Network,
-    pub history: Vec<Entry>,
-    /// Steps of a permalink still to replay through the workers.
+    /// The world, the deliveries on show, the future and the branches.
+    pub timeline: Timeline,
+    /// Steps of a permalink (or a jump) still to replay through the workers.
     script: VecDeque<Step>,
     pub replay_total: usize,
     /// Something the person should know (a refused link, a refused input).
@@ -121,19 +107,8 @@ pub struct App {
     /// The exploration of the current scenario's fixed version, shown side
     /// by side with it.
     pub fix_explored: Option<Explored>,
-    /// The server was terminated after this many deliveries.
-    pub terminated_after: Option<usize>,
-    /// What terminating it dropped.
-    pub dropped: Vec<(Step, Msg)>,
     /// A link's terminate, still to come during its replay.
     pending_terminate: Option<usize>,
-    /// What each actor sent on starting, by channel.
-    pub start_sends: Vec<(Step, Msg)>,
-    /// Deliveries undone by going back, next one last: going forward redoes
-    /// them, choosing another delivery starts a new branch.
-    pub future: Vec<Step>,
-    /// Abandoned branches, as whole schedules, oldest first.
-    pub branches: Vec<Schedule>,
     /// The candidate outcomes the learner predicted possible.
     pub predicted: Option<std::collections::BTreeSet<usize>>,
     /// The learner asked to see the answer.
@@ -161,11 +136,10 @@ impl App {
                 me: me.clone(),
                 on_change,
                 scenario,
-                net: Network::new(system.actors.len()),
+                timeline: Timeline::new(system.init()),
                 system,
                 generation: 0,
                 slots: Vec::new(),
-                history: Vec::new(),
                 script: VecDeque::new(),
                 replay_total: 0,
                 failure: None,
@@ -175,12 +149,7 @@ impl App {
                 exploring: None,
                 explored: Vec::new(),
                 fix_explored: None,
-                terminated_after: None,
-                dropped: Vec::new(),
                 pending_terminate: None,
-                start_sends: Vec::new(),
-                future: Vec::new(),
-                branches: Vec::new(),
                 predicted: None,
                 revealed: false,
                 live: None,
@@ -210,12 +179,31 @@ impl App {
             + self.live.as_ref().map_or(0, |b| b.workers())
     }
 
-    pub fn states(&self) -> impl Iterator<Item = Option<&ActorState>> {
-        self.slots.iter().map(|s| s.state.as_ref())
+    /// Every actor's state on show, once the workers are set up.
+    pub fn states(&self) -> &[ActorState] {
+        let states = &self.timeline.world().states;
+        &states[..self.slots.len().min(states.len())]
     }
 
+    /// The workers are set up. Their initial states are the model's, so
+    /// the page is usable before they have started (see [`App::busy`]).
     pub fn started(&self) -> bool {
-        !self.slots.is_empty() && self.slots.iter().all(|s| s.state.is_some())
+        !self.slots.is_empty()
+    }
+
+    /// The messages in flight.
+    pub fn net(&self) -> &Network {
+        &self.timeline.world().net
+    }
+
+    /// The deliveries on show, oldest first.
+    pub fn past(&self) -> &[Entry] {
+        self.timeline.past()
+    }
+
+    /// The server was terminated after this many deliveries.
+    pub fn terminated_after(&self) -> Option<usize> {
+        self.timeline.terminated().map(|t| t.after)
     }
 
     /// Every actor's worker has started and confirmed its initial state.
@@ -239,18 +227,14 @@ impl App {
 
     /// The run has finished: everything started, nothing in flight or pending.
     pub fn finished(&self) -> bool {
-        !self.busy() && self.failure.is_none() && self.net.is_empty()
-    }
-
-    pub fn schedule(&self) -> Schedule {
-        Schedule(self.history.iter().map(|e| e.step).collect())
+        !self.busy() && self.failure.is_none() && self.net().is_empty()
     }
 
     pub fn link(&self) -> Link {
         Link {
             scenario: self.scenario,
-            schedule: self.schedule(),
-            terminated_after: self.terminated_after,
+            schedule: self.timeline.schedule(),
+            terminated_after: self.terminated_after(),
             predicted: self.predicted.clone(),
         }
     }
@@ -298,8 +282,10 @@ impl App {
 
     /// Replaces the workers with fresh ones for `scenario` and replays
     /// `schedule` through them. The old workers get the poison pill first.
+    /// Branches left in the same scenario stay.
     pub fn load(&mut self, scenario: Scenario, schedule: Schedule) {
-        if scenario != self.scenario {
+        let same = scenario == self.scenario;
+        if !same {
             self.cancel_explore();
             self.explored.clear();
             self.fix_explored = None;
@@ -311,18 +297,16 @@ impl App {
         self.stop_workers();
         self.scenario = scenario;
         self.system = scenario.system();
-        self.net = Network::new(self.system.actors.len());
-        self.history.clear();
-        self.failure = None;
-        self.terminated_after = None;
-        self.pending_terminate = None;
-        self.dropped.clear();
-        self.start_sends.clear();
-        self.future.clear();
-        self.reached.clear();
-        if scenario != self.scenario {
-            self.branches.clear();
+        // The initial world is the model's; each worker confirms its part
+        // when it has started.
+        if same {
+            self.timeline.restart(self.system.init());
+        } else {
+            self.timeline = Timeline::new(self.system.init());
         }
+        self.failure = None;
+        self.pending_terminate = None;
+        self.reached.clear();
         self.replay_total = schedule.len();
         self.script = schedule.0.into();
         self.spawn_workers();
@@ -338,7 +322,7 @@ impl App {
     pub fn restart(&mut self) {
         let mut link = self.link();
         link.schedule.0.extend(self.script.drain(..));
-        link.terminated_after = self.terminated_after.or(self.pending_terminate);
+        link.terminated_after = self.terminated_after().or(self.pending_terminate);
         self.load_link(link);
     }
 
@@ -346,23 +330,22 @@ impl App {
     /// everything in flight to it is dropped and listed. Compare the poison
     /// pill, which waits its turn in the channel.
     pub fn terminate_server(&mut self) {
-        if self.busy() || self.failure.is_some() || self.terminated_after.is_some() {
+        if self.busy() || self.failure.is_some() || self.terminated_after().is_some() {
             return;
         }
         self.kill_server();
     }
 
     fn kill_server(&mut self) {
-        let Some(mut world) = self.world() else {
-            return;
-        };
-        self.dropped = self.system.terminate(&mut world, ActorId::SERVER);
-        self.net = world.net;
-        if let Some(server) = self.slots.first_mut() {
-            server.state = world.states.first().copied();
-            server.bridge = None; // gloo-worker asks the idle worker to close
+        if self
+            .timeline
+            .terminate(&self.system, ActorId::SERVER)
+            .is_ok()
+        {
+            if let Some(server) = self.slots.first_mut() {
+                server.bridge = None; // gloo-worker asks the idle worker to close
+            }
         }
-        self.terminated_after = Some(self.history.len());
     }
 
     /// Explores every schedule of the current scenario in the explorer's
@@ -497,16 +480,9 @@ impl App {
 
     fn spawn_workers(&mut self) {
         let generation = self.generation;
-        let actors = self.system.actors.clone();
-        // The initial world is the model's; each worker confirms its part
-        // when it has started.
-        let world = self.system.init();
-        self.net = world.net;
-        self.start_sends = self.net.in_flight().collect();
-        for i in 0..actors.len() {
+        for _ in 0..self.system.actors.len() {
             self.slots.push(Slot {
                 bridge: None,
-                state: world.states.get(i).copied(),
                 confirmed: false,
                 spawned: false,
                 awaiting: VecDeque::new(),
@@ -643,24 +619,14 @@ impl App {
                     sent,
                 },
             ) => {
-                self.slots[i].state = Some(state);
-                for &(to, out) in &sent {
-                    self.net.post(from, to, out);
-                }
-                let sent_again = sent.clone();
-                let narration = self.system.narrate(&Delivery {
-                    step,
-                    msg,
-                    handled,
-                    sent,
-                });
-                if let Some(entry) = self.history.last_mut() {
-                    entry.narration = narration;
-                    entry.handled = Some(handled);
-                    entry.sent = sent_again;
-                    let (before, by_hand) = (entry.before_state, entry.by_hand);
-                    self.check_goals(step, msg, handled, &before, by_hand);
-                }
+                let Some(entry) = self.timeline.answer(handled, state, sent) else {
+                    let name = self.system.name(from);
+                    return self.fail(format!(
+                        "{name}'s worker answered a delivery the page was not waiting for."
+                    ));
+                };
+                let (before, by_hand) = (entry.before().states[i], entry.by_hand);
+                self.check_goals(step, msg, handled, &before, by_hand);
             }
             (Request::Restore, FromActor::Restored) => {}
             (_, FromActor::Failed { error }) => {
@@ -689,30 +655,24 @@ impl App {
         if self.failure.is_some() || !self.started() || self.awaiting_answer() {
             return;
         }
-        if self.pending_terminate == Some(self.history.len()) {
+        if self.pending_terminate == Some(self.timeline.len()) {
             self.pending_terminate = None;
             self.kill_server();
         }
-        let Some(world) = self.world() else { return };
         if let Some(step) = self.script.pop_front() {
-            if let Err(reason) = self.system.check_step(&world, step) {
+            if let Err(reason) = self.system.check_step(self.world(), step) {
                 self.script.clear();
                 self.notice = Some(format!("The link could not be replayed: {reason}."));
                 return;
             }
-            self.advance(step);
             self.send_delivery(step, false);
         }
     }
 
-    /// The world as the page knows it (every actor's last reported state
-    /// and the messages in flight); `None` until every worker has started.
-    pub fn world(&self) -> Option<World> {
-        let states: Vec<ActorState> = self.slots.iter().filter_map(|s| s.state).collect();
-        (!self.slots.is_empty() && states.len() == self.slots.len()).then(|| World {
-            states,
-            net: self.net.clone(),
-        })
+    /// The world as the page knows it: every actor's last reported state
+    /// and the messages in flight.
+    pub fn world(&self) -> &World {
+        self.timeline.world()
     }
 
     /// A person chose to deliver `step`.
@@ -720,31 +680,16 @@ impl App {
         if self.busy() || self.failure.is_some() {
             return;
         }
-        if self.net.head(step).is_none() {
+        if self.net().head(step).is_none() {
             return; // a stale button; the redraw will remove it
         }
         self.notice = None;
-        self.advance(step);
         self.send_delivery(step, true);
-    }
-
-    /// Keeps the future in step with a delivery: the same step as the next
-    /// undone one continues the branch; another abandons it.
-    fn advance(&mut self, step: Step) {
-        if self.future.last() == Some(&step) {
-            self.future.pop();
-        } else if !self.future.is_empty() {
-            let mut abandoned = self.schedule();
-            abandoned.0.extend(self.future.drain(..).rev());
-            if !self.branches.contains(&abandoned) {
-                self.branches.push(abandoned);
-            }
-        }
     }
 
     /// Redoes the next undone delivery.
     pub fn step_forward(&mut self) {
-        if let Some(&step) = self.future.last() {
+        if let Some(step) = self.timeline.next() {
             self.deliver(step);
         }
     }
@@ -755,123 +700,23 @@ impl App {
         if self.busy() || self.failure.is_some() {
             return;
         }
-        let now = self.history.len();
-        if k < now {
-            self.rewind_to(k);
-        } else if k > now && k - now <= self.future.len() {
-            let steps: Vec<Step> = self.future.iter().rev().take(k - now).copied().collect();
-            self.replay_total = k;
-            self.script = steps.into();
-            self.continue_script();
-        }
+        let travel = self.timeline.jump(k);
+        self.travel(travel);
     }
 
-    /// Undoes every delivery after the first `k`: the network as it was
-    /// then, and each worker the deliveries touched put back into its state
-    /// from then.
-    fn rewind_to(&mut self, k: usize) {
-        if self
-            .terminated_after
-            .is_some_and(|t| t >= k && t < self.history.len())
-        {
-            self.notice = Some(
-                "A terminated worker cannot be brought back by stepping back; use Reset."
-                    .to_string(),
-            );
-            return;
-        }
-        let undone = self.history.split_off(k);
-        self.reached.retain(|r| r.at <= k);
-        let Some(first) = undone.first() else { return };
-        self.net = first.before_net.clone();
-        let mut restored: Vec<usize> = Vec::new();
-        for entry in &undone {
-            let to = entry.step.to.index();
-            if !restored.contains(&to) {
-                restored.push(to);
-                self.slots[to].state = Some(entry.before_state);
-                self.request(
-                    to,
-                    ToActor::Restore {
-                        state: entry.before_state,
-                    },
-                    Request::Restore,
-                );
-            }
-        }
-        self.future.extend(undone.iter().rev().map(|e| e.step));
+    /// The last point going forward reaches.
+    pub fn jump_to_end(&mut self) {
+        self.jump(self.timeline.end());
     }
 
     /// Makes an abandoned branch current again (the current one is kept as
     /// a branch in its place).
     pub fn return_to_branch(&mut self, index: usize) {
-        if self.busy() || self.failure.is_some() || index >= self.branches.len() {
+        if self.busy() || self.failure.is_some() {
             return;
         }
-        let branch = self.branches.remove(index);
-        let mut current = self.schedule();
-        current.0.extend(self.future.iter().rev());
-        let common = current
-            .0
-            .iter()
-            .zip(&branch.0)
-            .take_while(|(a, b)| a == b)
-            .count();
-        if current.len() > common && !self.branches.contains(&current) {
-            self.branches.push(current);
-        }
-        self.rewind_to(common.min(self.history.len()));
-        self.future = branch.0[common..].iter().rev().copied().collect();
-        let end = branch.len();
-        self.jump_after_restores(end);
-    }
-
-    /// Goes forward to `k` once the restores under way are answered.
-    fn jump_after_restores(&mut self, k: usize) {
-        let now = self.history.len();
-        let steps: Vec<Step> = self
-            .future
-            .iter()
-            .rev()
-            .take(k.saturating_sub(now))
-            .copied()
-            .collect();
-        self.replay_total = k;
-        self.script = steps.into();
-        self.continue_script();
-    }
-
-    fn send_delivery(&mut self, step: Step, by_hand: bool) {
-        let before_net = self.net.clone();
-        let Some(msg) = self.net.take(step) else {
-            return;
-        };
-        let to = step.to.index();
-        let Some(before_state) = self.slots.get(to).and_then(|s| s.state) else {
-            return;
-        };
-        self.history.push(Entry {
-            step,
-            msg,
-            narration: format!(
-                "{} is handling {msg} from {}…",
-                self.system.name(step.to),
-                self.system.name(step.from)
-            ),
-            before_net,
-            before_state,
-            handled: None,
-            sent: Vec::new(),
-            by_hand,
-        });
-        self.request(
-            to,
-            ToActor::Deliver {
-                from: step.from,
-                msg,
-            },
-            Request::Deliver(step, msg),
-        );
+        let travel = self.timeline.return_to_branch(index);
+        self.travel(travel);
     }
 
     /// Undoes the last delivery: the network as it was, and the receiver's
@@ -879,13 +724,55 @@ impl App {
     pub fn step_back(&mut self) {
         if self.busy()
             || self.failure.is_some()
-            || self.terminated_after == Some(self.history.len())
+            || self.terminated_after() == Some(self.timeline.len())
         {
             return; // a terminated worker cannot be brought back by stepping
         }
-        if let Some(k) = self.history.len().checked_sub(1) {
-            self.rewind_to(k);
+        if !self.timeline.is_empty() {
+            let travel = self.timeline.step_back();
+            self.travel(travel);
         }
+    }
+
+    /// Carries out what the timeline says: each worker an undone delivery
+    /// reached put back into its state from then, then the deliveries to
+    /// redo replayed through the workers once those restores are answered.
+    fn travel(&mut self, travel: Result<Travel, Refused>) {
+        let travel = match travel {
+            Ok(travel) => travel,
+            Err(Refused::Terminated) => {
+                self.notice = Some(
+                    "A terminated worker cannot be brought back by stepping back; use Reset."
+                        .to_string(),
+                );
+                return;
+            }
+            Err(Refused::Pending | Refused::Nowhere) => return,
+        };
+        let now = self.timeline.len();
+        self.reached.retain(|r| r.at <= now);
+        for (id, state) in travel.restore {
+            self.request(id.index(), ToActor::Restore { state }, Request::Restore);
+        }
+        self.replay_total = travel.to;
+        if !travel.redo.is_empty() {
+            self.script = travel.redo.into();
+            self.continue_script();
+        }
+    }
+
+    fn send_delivery(&mut self, step: Step, by_hand: bool) {
+        let Some(msg) = self.timeline.begin(step, by_hand) else {
+            return;
+        };
+        self.request(
+            step.to.index(),
+            ToActor::Deliver {
+                from: step.from,
+                msg,
+            },
+            Request::Deliver(step, msg),
+        );
     }
 }
 

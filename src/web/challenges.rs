@@ -82,8 +82,8 @@ impl App {
         before: &crate::model::ActorState,
         by_hand: bool,
     ) {
-        let Some(after) = self.world() else { return };
-        let at = self.history.len();
+        let after = self.world().clone();
+        let at = self.timeline.len();
         for goal in self.scenario.goals() {
             if self.reached.iter().any(|r| r.goal == goal)
                 || !goal.reached(step, msg, handled, before, &after)

@@ -341,7 +341,7 @@ fn on_click(shared: &Shared, target: Element) {
                 app.jump(k);
             }
         }
-        "end" => app.jump(app.history.len() + app.future.len()),
+        "end" => app.jump_to_end(),
         "branch" => {
             if let Some(i) = number_attr(&button, "data-index") {
                 app.return_to_branch(i);
@@ -403,7 +403,7 @@ fn symmetry_checked() -> bool {
 
 /// Delivers the n-th deliverable message (used by the digit shortcuts).
 fn nth_step(app: &App, n: usize) -> Option<Step> {
-    app.net.deliverable().nth(n).map(|(step, _)| step)
+    app.net().deliverable().nth(n).map(|(step, _)| step)
 }
 
 /// The page's entry point.
@@ -543,9 +543,7 @@ pub fn start() {
                     true
                 }
                 "End" => {
-                    App::update(&shared, |app| {
-                        app.jump(app.history.len() + app.future.len())
-                    });
+                    App::update(&shared, App::jump_to_end);
                     true
                 }
                 "r" => {

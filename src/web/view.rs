@@ -4,12 +4,13 @@
 use std::fmt::Write;
 
 use wasm_bindgen::JsCast;
-use web_sys::{Document, HtmlElement};
+use web_sys::{Document, Element, HtmlElement};
 
 use super::app::App;
 use crate::model::bank::CustomerPhase;
 use crate::model::people::Phase;
 use crate::model::{ActorId, ActorState, Handled};
+use crate::timeline::Entry;
 
 /// `&`, `<`, `>`, `"` and `'` made safe for text and attribute values.
 pub fn esc(text: &str) -> String {
@@ -35,11 +36,22 @@ fn set(doc: &Document, id: &str, html: &str) {
     }
 }
 
-fn phase_class(state: Option<&ActorState>) -> &'static str {
-    match (
-        state.and_then(|s| s.phase()),
-        state.and_then(|s| s.customer_phase()),
-    ) {
+/// Sets attribute `name` of `el` to `value`.
+fn set_attr(el: &Element, name: &str, value: &str) {
+    let _ = el.set_attribute(name, value);
+}
+
+/// Adds or removes a boolean attribute (`hidden`, `disabled`).
+fn flag(el: &Element, name: &str, on: bool) {
+    let _ = if on {
+        el.set_attribute(name, "")
+    } else {
+        el.remove_attribute(name)
+    };
+}
+
+fn phase_class(state: &ActorState) -> &'static str {
+    match (state.phase(), state.customer_phase()) {
         (Some(Phase::Got { drinks }), _) if drinks > 0 => "served",
         (Some(Phase::Got { .. } | Phase::Left), _) => "unserved",
         (_, Some(CustomerPhase::Withdrew)) => "served",
@@ -50,17 +62,17 @@ fn phase_class(state: Option<&ActorState>) -> &'static str {
 
 fn actors(app: &App) -> String {
     let mut html = String::new();
-    for (i, state) in app.states().enumerate() {
+    for (i, state) in app.states().iter().enumerate() {
         let id = ActorId(i as u8);
         let name = esc(&app.system.name(id));
         let last = app
-            .history
+            .past()
             .iter()
             .rev()
             .find(|e| e.step.to == id)
             .map(|e| e.msg);
-        let mut text = state.map_or("starting…".to_string(), |s| s.describe(last));
-        if i == 0 && app.terminated_after.is_some() {
+        let mut text = state.describe(last);
+        if i == 0 && app.terminated_after().is_some() {
             text = format!("{text}, terminated: its worker was killed");
         }
         let class = if i == 0 { "server" } else { phase_class(state) };
@@ -77,20 +89,20 @@ fn flight(app: &App) -> String {
     if !app.started() {
         return "<p>Starting the workers…</p>".to_string();
     }
-    if app.net.is_empty() {
+    if app.net().is_empty() {
         return "<p>Nothing is in flight.</p>".to_string();
     }
     let mut html = String::from(r#"<ol class="flight">"#);
     let disabled = if app.busy() { " disabled" } else { "" };
     let mut number = 0;
-    for (step, head) in app.net.deliverable() {
+    for (step, head) in app.net().deliverable() {
         number += 1;
         let from = esc(&app.system.name(step.from));
         let to = esc(&app.system.name(step.to));
         let msg = esc(&head.to_string());
         let code = step.display(app.system.server_letter);
         let queued: Vec<String> = app
-            .net
+            .net()
             .channel(step)
             .skip(1)
             .map(|m| esc(&m.to_string()))
@@ -109,24 +121,38 @@ fn flight(app: &App) -> String {
     html
 }
 
+/// One sentence about a delivery: what the receiver did, once it answered.
+fn narration(app: &App, entry: &Entry) -> String {
+    match entry.delivery() {
+        Some(delivery) => app.system.narrate(&delivery),
+        None => format!(
+            "{} is handling {} from {}…",
+            app.system.name(entry.step.to),
+            entry.msg,
+            app.system.name(entry.step.from)
+        ),
+    }
+}
+
 fn history(app: &App) -> String {
-    if app.history.is_empty() && app.terminated_after.is_none() {
+    let terminated = app.timeline.terminated();
+    if app.past().is_empty() && terminated.is_none() {
         return "<p>No deliveries yet.</p>".to_string();
     }
     let mut html = String::from(r#"<ol class="history">"#);
-    for entry in &app.history {
+    for entry in app.past() {
         let code = entry.step.display(app.system.server_letter);
         let _ = write!(
             html,
             r#"<li data-step="{code}">{}</li>"#,
-            esc(&entry.narration)
+            esc(&narration(app, entry))
         );
     }
     html.push_str("</ol>");
     let server = esc(&app.system.name(ActorId::SERVER));
     let said = |list: &mut String, items: Vec<String>| list.push_str(&items.join("; "));
     let unanswered: Vec<String> = app
-        .history
+        .past()
         .iter()
         .filter(|e| e.handled == Some(Handled::Ignored))
         .map(|e| {
@@ -146,20 +172,22 @@ fn history(app: &App) -> String {
         said(&mut html, unanswered);
         html.push_str(".</p>");
     }
-    if let Some(t) = app.terminated_after {
+    if let Some(terminated) = terminated {
+        let t = terminated.after;
         let _ = write!(
             html,
             r#"<p class="dropped-note">Terminated the {} after {t} deliver{}: its worker was killed at once. "#,
             server.to_ascii_lowercase(),
             if t == 1 { "y" } else { "ies" }
         );
-        if app.dropped.is_empty() {
+        if terminated.dropped.is_empty() {
             html.push_str("Nothing was in flight to it.</p>");
         } else {
             html.push_str("Dropped, never handled: ");
             said(
                 &mut html,
-                app.dropped
+                terminated
+                    .dropped
                     .iter()
                     .map(|(step, msg)| {
                         format!(
@@ -183,18 +211,18 @@ fn status(app: &App) -> String {
     if !app.started() {
         return "Starting the workers…".to_string();
     }
-    if app.history.len() < app.replay_total && app.busy() {
+    if app.timeline.len() < app.replay_total && app.busy() {
         return format!(
             "Replaying the link: {} of {} deliveries…",
-            app.history.len(),
+            app.timeline.len(),
             app.replay_total
         );
     }
-    if let Some(world) = app.world().filter(|_| app.finished()) {
-        let outcome = app.scenario.outcome(&world);
+    if app.finished() {
+        let outcome = app.scenario.outcome(app.world());
         return format!("Finished: {}.", esc(&outcome.to_string()));
     }
-    let n = app.net.in_flight().count();
+    let n = app.net().in_flight().count();
     let noun = if n == 1 { "message is" } else { "messages are" };
     format!("{n} {noun} in flight. You are the network: choose which one is delivered next.")
 }
@@ -214,61 +242,6 @@ fn notice(app: &App) -> String {
     html
 }
 
-/// One message drawn in the space-time diagram: sent at time `sent` (0 is
-/// the start, k the k-th delivery) and delivered at `delivered`, if it was.
-struct Arrow {
-    step: crate::model::Step,
-    msg: crate::model::Msg,
-    sent: usize,
-    delivered: Option<usize>,
-    dropped: bool,
-}
-
-/// Every message of the run so far: the channels replayed from the start,
-/// oldest first, so each delivery meets the send it consumed.
-fn arrows(app: &App) -> Vec<Arrow> {
-    use std::collections::{BTreeMap, VecDeque};
-    let mut queues: BTreeMap<crate::model::Step, VecDeque<(usize, crate::model::Msg)>> =
-        BTreeMap::new();
-    for &(step, msg) in &app.start_sends {
-        queues.entry(step).or_default().push_back((0, msg));
-    }
-    let mut out = Vec::new();
-    for (k, entry) in app.history.iter().enumerate() {
-        let sent = queues
-            .get_mut(&entry.step)
-            .and_then(VecDeque::pop_front)
-            .map_or(0, |(t, _)| t);
-        out.push(Arrow {
-            step: entry.step,
-            msg: entry.msg,
-            sent,
-            delivered: Some(k + 1),
-            dropped: false,
-        });
-        for &(to, msg) in &entry.sent {
-            let step = crate::model::Step {
-                from: entry.step.to,
-                to,
-            };
-            queues.entry(step).or_default().push_back((k + 1, msg));
-        }
-    }
-    for (step, queue) in queues {
-        let dropped = app.terminated_after.is_some() && step.to == ActorId::SERVER;
-        for (sent, msg) in queue {
-            out.push(Arrow {
-                step,
-                msg,
-                sent,
-                delivered: None,
-                dropped,
-            });
-        }
-    }
-    out
-}
-
 /// The run as a space-time diagram: a lifeline per actor, time going down,
 /// an arrow per message from its send to its delivery. Messages in flight
 /// are dashed; each delivered arrow is a button that jumps to just after it.
@@ -278,10 +251,10 @@ fn diagram(app: &App) -> String {
         return String::new();
     }
     let (col, row, left, top) = (120usize, 30usize, 70usize, 50usize);
-    let now = app.history.len();
+    let now = app.timeline.len();
     let x = |id: ActorId| left + id.index() * col;
     let y = |t: usize| top + t * row;
-    let arrows = arrows(app);
+    let arrows = app.timeline.arrows();
     let pending = arrows.iter().filter(|a| a.delivered.is_none()).count();
     // Messages not delivered end on rows of their own below the present,
     // so no two arrowheads (and so no two labels) share a row.
@@ -444,12 +417,13 @@ fn predict(app: &App) -> String {
 }
 
 fn branches(app: &App) -> String {
-    if app.branches.is_empty() {
+    let branches = app.timeline.branches();
+    if branches.is_empty() {
         return String::new();
     }
     let letter = app.system.server_letter;
     let mut html = String::from(r#"<p>Branches you left:</p><ul class="branches">"#);
-    for (i, b) in app.branches.iter().enumerate() {
+    for (i, b) in branches.iter().enumerate() {
         let code = esc(&b.display(letter));
         let _ = write!(
             html,
@@ -819,8 +793,8 @@ fn swap_buttons(doc: &Document, (start, cancel): (&str, &str), busy: bool) {
         return;
     };
     let had_focus = doc.active_element().is_some_and(|el| el == hidden);
-    let _ = shown.remove_attribute("hidden");
-    let _ = hidden.set_attribute("hidden", "");
+    flag(&shown, "hidden", false);
+    flag(&hidden, "hidden", true);
     if had_focus {
         if let Some(el) = shown.dyn_ref::<web_sys::HtmlElement>() {
             let _ = el.focus();
@@ -853,8 +827,8 @@ pub fn render(app: &App) {
     set(&doc, "branches", &branches(app));
     set(&doc, "predict", &predict(app));
     // One sentence per delivery for screen readers, once it is complete.
-    if let Some(last) = app.history.last().filter(|e| e.handled.is_some()) {
-        set(&doc, "announce", &esc(&last.narration));
+    if let Some(last) = app.past().last().filter(|e| e.handled.is_some()) {
+        set(&doc, "announce", &esc(&narration(app, last)));
     }
     set(&doc, "outcomes", &outcomes(app));
     set(&doc, "live-status", &live_status(app));
@@ -870,13 +844,11 @@ pub fn render(app: &App) {
     if let Some(bar) = doc.get_element_by_id("live-progress") {
         match &app.live {
             Some(b) => {
-                let _ = bar.set_attribute("max", &b.total.to_string());
-                let _ = bar.set_attribute("value", &b.done().to_string());
-                let _ = bar.remove_attribute("hidden");
+                set_attr(&bar, "max", &b.total.to_string());
+                set_attr(&bar, "value", &b.done().to_string());
+                flag(&bar, "hidden", false);
             }
-            None => {
-                let _ = bar.set_attribute("hidden", "");
-            }
+            None => flag(&bar, "hidden", true),
         }
     }
     if let Some(root) = doc.get_element_by_id("app") {
@@ -888,17 +860,17 @@ pub fn render(app: &App) {
             Some(super::live::LiveState::Cancelled) => "cancelled",
             Some(super::live::LiveState::Failed(_)) => "failed",
         };
-        let _ = root.set_attribute("data-live-runs", &runs.to_string());
+        set_attr(&root, "data-live-runs", &runs.to_string());
         let peak = app.live.as_ref().map_or(0, |b| b.peak_in_flight);
-        let _ = root.set_attribute("data-live-peak-in-flight", &peak.to_string());
+        set_attr(&root, "data-live-peak-in-flight", &peak.to_string());
         // The wasm heap's size, for the memory check of long live batches.
         let memory = wasm_bindgen::memory()
             .unchecked_into::<js_sys::WebAssembly::Memory>()
             .buffer()
             .unchecked_into::<js_sys::ArrayBuffer>()
             .byte_length();
-        let _ = root.set_attribute("data-wasm-memory", &memory.to_string());
-        let _ = root.set_attribute("data-live", state);
+        set_attr(&root, "data-wasm-memory", &memory.to_string());
+        set_attr(&root, "data-live", state);
     }
     let exploring = app.exploring.is_some();
     swap_buttons(&doc, ("explore", "cancel-explore"), exploring);
@@ -912,36 +884,24 @@ pub fn render(app: &App) {
         ),
     );
     let can_step =
-        !app.busy() && app.failure.is_none() && app.terminated_after != Some(app.history.len());
+        !app.busy() && app.failure.is_none() && app.terminated_after() != Some(app.timeline.len());
     if let Some(button) = doc.get_element_by_id("terminate") {
         let shown = app.scenario.protocol == crate::model::Protocol::PoisonPill;
         let usable =
-            shown && !app.busy() && app.failure.is_none() && app.terminated_after.is_none();
-        let _ = if shown {
-            button.remove_attribute("hidden")
-        } else {
-            button.set_attribute("hidden", "")
-        };
-        let _ = if usable {
-            button.remove_attribute("disabled")
-        } else {
-            button.set_attribute("disabled", "")
-        };
+            shown && !app.busy() && app.failure.is_none() && app.terminated_after().is_none();
+        flag(&button, "hidden", !shown);
+        flag(&button, "disabled", !usable);
     }
-    let forward = !app.busy() && app.failure.is_none() && !app.future.is_empty();
+    let forward = !app.busy() && app.failure.is_none() && app.timeline.next().is_some();
     for (id, enabled) in [
         ("forward", forward),
         ("end", forward),
-        ("start", can_step && !app.history.is_empty()),
-        ("back", can_step && !app.history.is_empty()),
+        ("start", can_step && !app.timeline.is_empty()),
+        ("back", can_step && !app.timeline.is_empty()),
         ("reset", app.started() || app.failure.is_some()),
     ] {
         if let Some(button) = doc.get_element_by_id(id) {
-            let _ = if enabled {
-                button.remove_attribute("disabled")
-            } else {
-                button.set_attribute("disabled", "")
-            };
+            flag(&button, "disabled", !enabled);
         }
     }
     if !app.busy() && !INTERACTIVE.replace(true) {
@@ -955,11 +915,16 @@ pub fn render(app: &App) {
         });
     }
     if let Some(root) = doc.get_element_by_id("app") {
-        let _ = root.set_attribute("data-deliveries", &app.history.len().to_string());
-        let _ = root.set_attribute("data-busy", if app.busy() { "true" } else { "false" });
-        let _ = root.set_attribute("data-ready", "");
+        set_attr(&root, "data-deliveries", &app.timeline.len().to_string());
+        set_attr(
+            &root,
+            "data-busy",
+            if app.busy() { "true" } else { "false" },
+        );
+        set_attr(&root, "data-ready", "");
         let confirmed = app.workers_confirmed();
-        let _ = root.set_attribute(
+        set_attr(
+            &root,
             "data-workers-started",
             if confirmed { "true" } else { "false" },
         );
