@@ -47,6 +47,16 @@ ensure_browser() {
   export CHROME=/usr/bin/chromium CHROMEDRIVER=/usr/bin/chromedriver
 }
 
+# Firefox ESR from Debian, for the smoke test in Firefox (puppeteer-core drives
+# it over WebDriver BiDi; no browser is ever downloaded). FIREFOX may point at
+# another recent Firefox on a laptop.
+ensure_firefox() {
+  if [ -n "${FIREFOX:-}" ]; then return 0; fi
+  if ! have firefox-esr; then ensure_apt firefox-esr; fi
+  FIREFOX="$(command -v firefox-esr)" || die "firefox-esr is not on PATH"
+  export FIREFOX
+}
+
 # The wasm32 standard library. Route 1: rustup's prebuilt std. Route 2:
 # Debian's rustc-web with std built from source (build-std), which is always
 # reachable from a Debian machine even when rustup's server is not.
