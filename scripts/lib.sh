@@ -47,26 +47,45 @@ ensure_browser() {
   export CHROME=/usr/bin/chromium CHROMEDRIVER=/usr/bin/chromedriver
 }
 
+# Firefox ESR from Debian, for the smoke test in Firefox (puppeteer-core drives
+# it over WebDriver BiDi; no browser is ever downloaded). FIREFOX may point at
+# another recent Firefox on a laptop.
+ensure_firefox() {
+  if [ -n "${FIREFOX:-}" ]; then return 0; fi
+  if ! have firefox-esr; then ensure_apt firefox-esr; fi
+  FIREFOX="$(command -v firefox-esr)" || die "firefox-esr is not on PATH"
+  export FIREFOX
+}
+
 # The wasm32 standard library. Route 1: rustup's prebuilt std. Route 2:
 # Debian's rustc-web with std built from source (build-std), which is always
 # reachable from a Debian machine even when rustup's server is not.
 WASM_ROUTE=""
 ensure_wasm_std() {
   [ -n "$WASM_ROUTE" ] && return 0
+  if [ -z "${WASM_FORCE_DEBIAN:-}" ] && have_rustup_wasm_std; then
+    WASM_ROUTE=rustup
+    return 0
+  fi
+  ensure_debian_wasm_std
+  WASM_ROUTE=debian
+}
+
+# Route 1 is usable: rustup's prebuilt wasm32 std is installed, or adding it
+# worked. Its download server is not always reachable, hence the time limit.
+have_rustup_wasm_std() {
   local sysroot
   sysroot="$(rustc --print sysroot)"
-  if [ -z "${WASM_FORCE_DEBIAN:-}" ]; then
-    if ! ls "$sysroot"/lib/rustlib/wasm32-unknown-unknown/lib/libstd-*.rlib >/dev/null 2>&1 && have rustup; then
-      log "adding rustup target wasm32-unknown-unknown"
-      timeout 120 rustup target add wasm32-unknown-unknown >/dev/null 2>&1 || true
-    fi
-    if ls "$sysroot"/lib/rustlib/wasm32-unknown-unknown/lib/libstd-*.rlib >/dev/null 2>&1; then
-      WASM_ROUTE=rustup
-      return 0
-    fi
+  if ! ls "$sysroot"/lib/rustlib/wasm32-unknown-unknown/lib/libstd-*.rlib >/dev/null 2>&1 && have rustup; then
+    log "adding rustup target wasm32-unknown-unknown"
+    timeout 120 rustup target add wasm32-unknown-unknown >/dev/null 2>&1 || true
   fi
+  ls "$sysroot"/lib/rustlib/wasm32-unknown-unknown/lib/libstd-*.rlib >/dev/null 2>&1
+}
+
+# Route 2's packages: Debian's rustc/cargo 1.96 and the std sources.
+ensure_debian_wasm_std() {
   ensure_apt rustc-web cargo-web rust-web-src rust-web-llvm rust-web-clippy lld-22
-  WASM_ROUTE=debian
 }
 
 # Runs a command that builds for wasm32 (cargo --target wasm32..., trunk).
@@ -114,6 +133,15 @@ ensure_web_tools() {
 build_release() {
   ensure_web_tools
   log "building the release bundle"
+  # trunk build --offline runs cargo offline. trunk's own `cargo metadata`
+  # downloads the project's crates, but on the Debian route build-std also
+  # needs std's dependencies (dlmalloc, rustc-demangle, ...), which nothing
+  # downloads: on an empty cargo cache the build fails with "no matching
+  # package named `rustc-demangle`". So fetch everything first, in the build's
+  # own environment (through `wasm`, for build-std). With a warm cache this
+  # only reads Cargo.lock and the cache, and needs no network.
+  (cd "$ROOT" && wasm cargo fetch --quiet --target wasm32-unknown-unknown) \
+    || die "cargo fetch (the crates the release build needs) failed"
   (cd "$ROOT" && wasm trunk build --release --offline --public-url ./ >/dev/null) \
     || die "trunk build failed"
 }

@@ -9,12 +9,22 @@
 //! numbers. So replicated clients cannot tell themselves apart, and
 //! swapping two of them is a symmetry of every protocol that type-checks.
 
-use super::diag::{line_col, Diagnostic, Span};
+use super::diag::{Diagnostic, Span, MAX_DIAGNOSTICS};
 use super::program::*;
 use super::syntax::{self, ExprKind, Item, Member, Name, OutcomeMember, TemplatePiece, TypeAst};
 
 /// The most clients a scenario can have: schedules number them 1 to 9.
 pub const MAX_CLIENTS: i64 = 9;
+/// The most parameters a protocol may have (the Scenario form shows each).
+pub const MAX_PARAMS: usize = 16;
+/// The most message kinds a protocol may have.
+pub const MAX_MESSAGES: usize = 64;
+/// The most phases one role may have.
+pub const MAX_PHASES: usize = 64;
+/// The most values an outcome may name.
+pub const MAX_OUTCOME_VALUES: usize = 64;
+/// The most local names in scope at once (fields, `let`s, loop variables).
+pub const MAX_LOCALS: usize = 256;
 
 /// Words that cannot name anything a protocol declares.
 const RESERVED: [&str; 40] = [
@@ -114,6 +124,9 @@ struct Scope {
     old: bool,
     /// In the outcome: singletons' fields and earlier outcome values.
     outcome: bool,
+    /// In an outcome value's definition, where `fridge.drinks` can be read
+    /// (its show rules and conditions see only the values).
+    actor_state: bool,
     /// Outcome values defined so far: name, index, type.
     outcome_values: Vec<(String, u16, T)>,
 }
@@ -137,6 +150,7 @@ struct RoleInfo {
 
 struct Checker<'a> {
     src: &'a str,
+    line_starts: Vec<u32>,
     diags: Vec<Diagnostic>,
     params: Vec<Param>,
     messages: Vec<MessageKind>,
@@ -149,6 +163,7 @@ struct Checker<'a> {
 pub fn check(file: &syntax::File, src: &str) -> Result<Program, Vec<Diagnostic>> {
     let mut c = Checker {
         src,
+        line_starts: line_starts(src),
         diags: Vec::new(),
         params: Vec::new(),
         messages: Vec::new(),
@@ -161,12 +176,16 @@ pub fn check(file: &syntax::File, src: &str) -> Result<Program, Vec<Diagnostic>>
         program.ok_or_else(Vec::new)
     } else {
         c.diags.sort_by_key(|d| d.span.start);
+        c.diags.truncate(MAX_DIAGNOSTICS);
         Err(c.diags)
     }
 }
 
-fn line_of(src: &str, span: Span) -> u32 {
-    line_col(src, span.start).line
+/// Where each line of `src` starts, so a line is found without rescanning.
+fn line_starts(src: &str) -> Vec<u32> {
+    std::iter::once(0)
+        .chain(src.match_indices('\n').map(|(i, _)| i as u32 + 1))
+        .collect()
 }
 
 impl Checker<'_> {
@@ -174,8 +193,13 @@ impl Checker<'_> {
         self.diags.push(Diagnostic::new(span, message));
     }
 
+    /// The line (from 1) that `span` starts on.
     fn line(&self, span: Span) -> u32 {
-        line_of(self.src, span)
+        self.line_at(span.start)
+    }
+
+    fn line_at(&self, offset: u32) -> u32 {
+        self.line_starts.partition_point(|&s| s <= offset) as u32
     }
 
     fn text_of(&self, span: Span) -> String {
@@ -237,6 +261,7 @@ impl Checker<'_> {
         let mut outcome = None;
         let mut predict = None;
         let mut goals = Vec::new();
+        let (mut too_many_params, mut too_many_messages) = (false, false);
         // Declarations first, so handlers may name anything in the file.
         for item in &file.items {
             match item {
@@ -258,6 +283,16 @@ impl Checker<'_> {
                     default,
                     ..
                 } => {
+                    if self.params.len() == MAX_PARAMS {
+                        if !too_many_params {
+                            too_many_params = true;
+                            self.err(
+                                name.span,
+                                format!("a protocol may have at most {MAX_PARAMS} parameters"),
+                            );
+                        }
+                        continue;
+                    }
                     let taken: Vec<String> = self.params.iter().map(|p| p.name.clone()).collect();
                     let taken: Vec<&str> = taken.iter().map(String::as_str).collect();
                     if !self.fresh_name(name, &taken, "a parameter") {
@@ -269,7 +304,12 @@ impl Checker<'_> {
                         self.int32(hi.0, hi.1),
                         self.int32(default.0, default.1),
                     );
-                    if l > h {
+                    let fits = [lo.0, hi.0, default.0]
+                        .iter()
+                        .all(|&v| i32::try_from(v).is_ok());
+                    if !fits {
+                        // Already reported; the range is not checked with stand-ins.
+                    } else if l > h {
                         self.err(
                             hi.1,
                             format!("the range {l}..{h} is empty: the highest value comes second"),
@@ -289,6 +329,16 @@ impl Checker<'_> {
                     });
                 }
                 Item::Message { name, fields, .. } => {
+                    if self.messages.len() == MAX_MESSAGES {
+                        if !too_many_messages {
+                            too_many_messages = true;
+                            self.err(
+                                name.span,
+                                format!("a protocol may have at most {MAX_MESSAGES} messages"),
+                            );
+                        }
+                        continue;
+                    }
                     let taken: Vec<String> = self.messages.iter().map(|m| m.name.clone()).collect();
                     let taken: Vec<&str> = taken.iter().map(String::as_str).collect();
                     if !self.fresh_name(name, &taken, "a message") {
@@ -416,7 +466,18 @@ impl Checker<'_> {
                     .filter(|a| matches!(a, Item::Actor { server: false, .. })),
             )
             .collect();
+        let mut ordered = ordered;
+        if ordered.len() > MAX_CLIENTS as usize + 1 {
+            if let Item::Actor { name, .. } = ordered[MAX_CLIENTS as usize + 1] {
+                self.err(
+                    name.span,
+                    format!("a protocol may have at most {MAX_CLIENTS} kinds of client"),
+                );
+            }
+            ordered.truncate(MAX_CLIENTS as usize + 1);
+        }
         let mut most_clients = 0i64;
+        let mut over_at = None;
         for item in &ordered {
             let Item::Actor {
                 name,
@@ -435,37 +496,35 @@ impl Checker<'_> {
             if !server {
                 most_clients += match count {
                     None => 1,
-                    Some(p) => {
-                        match self.params.iter().find(|q| q.name == p.text) {
-                            Some(q) if q.lo >= 0 => i64::from(q.hi),
-                            Some(q) => {
-                                self.err(
-                                    p.span,
-                                    format!(
-                                        "`{}` can be {}: a count of actors cannot be negative",
-                                        p.text, q.lo
-                                    ),
-                                );
-                                0
-                            }
-                            None => {
-                                self.err(p.span, format!("unknown parameter `{}`: the number of {} must be a parameter", p.text, name.text));
-                                0
-                            }
+                    Some(p) => match self.params.iter().find(|q| q.name == p.text) {
+                        Some(q) if q.lo >= 0 => i64::from(q.hi),
+                        Some(q) => {
+                            self.err(
+                                p.span,
+                                format!(
+                                    "`{}` can be {}: a count of actors cannot be negative",
+                                    p.text, q.lo
+                                ),
+                            );
+                            0
                         }
-                    }
+                        None => {
+                            self.err(p.span, format!("unknown parameter `{}`: after `*` comes the parameter that says how many `{}` actors there are", p.text, name.text));
+                            0
+                        }
+                    },
                 };
+                if most_clients > MAX_CLIENTS && over_at.is_none() {
+                    over_at = Some(count.as_ref().unwrap_or(name).span);
+                }
             }
             let role = self.roles.len() as u16;
             let info = self.declare_role(role, name, count.is_none(), members);
             self.roles.push(info);
         }
-        if most_clients > MAX_CLIENTS {
-            let Item::Actor { span, .. } = ordered[ordered.len() - 1] else {
-                unreachable!()
-            };
+        if let Some(span) = over_at {
             self.err(
-                *span,
+                span,
                 format!("up to {most_clients} clients: a scenario may have at most {MAX_CLIENTS} (schedules number them 1 to 9)"),
             );
         }
@@ -511,7 +570,13 @@ impl Checker<'_> {
                     .nth(i)
                     .unwrap_or(server)
                 {
-                    self.err(id.span, format!("a second goal \"{}\"", g.id));
+                    self.err(
+                        id.span,
+                        format!(
+                            "a second goal \"{}\": each goal needs an id of its own",
+                            g.id
+                        ),
+                    );
                 }
             }
         }
@@ -545,9 +610,21 @@ impl Checker<'_> {
         let mut vars = Vec::new();
         let mut slot = 1usize;
         let mut names: Vec<String> = Vec::new();
+        // Past a limit, the rest is not declared (and the limit said once).
+        let (mut too_many_phases, mut state_full) = (false, false);
         for m in members {
             match m {
                 Member::Phase { name, .. } => {
+                    if phases.len() == MAX_PHASES {
+                        if !too_many_phases {
+                            too_many_phases = true;
+                            self.err(
+                                name.span,
+                                format!("an actor may have at most {MAX_PHASES} phases"),
+                            );
+                        }
+                        continue;
+                    }
                     let taken: Vec<&str> = names.iter().map(String::as_str).collect();
                     if self.fresh_name(name, &taken, "a phase") {
                         names.push(name.text.clone());
@@ -555,6 +632,9 @@ impl Checker<'_> {
                     }
                 }
                 Member::Var { name, ty, .. } => {
+                    if state_full {
+                        continue;
+                    }
                     let taken: Vec<&str> = names.iter().map(String::as_str).collect();
                     if !self.fresh_name(name, &taken, "a variable") {
                         continue;
@@ -571,10 +651,12 @@ impl Checker<'_> {
                             if l > h {
                                 self.err(*span, format!("the range {l}..{h} is empty: the highest value comes second"));
                             }
+                            // An empty range is reported; `l..l` stands in, so
+                            // nothing later works with a range that has no value.
                             VarKind::Scalar {
                                 ty: Ty::Int,
                                 lo: l,
-                                hi: h,
+                                hi: h.max(l),
                             }
                         }
                         TypeAst::Bool(_) => VarKind::Scalar {
@@ -592,7 +674,15 @@ impl Checker<'_> {
                         }
                         TypeAst::List(elem, cap, span) => {
                             let elem = match **elem {
-                                TypeAst::Int(_) | TypeAst::Range(..) => Ty::Int,
+                                TypeAst::Int(_) => Ty::Int,
+                                TypeAst::Range(_, _, at) => {
+                                    // Its bounds would not be checked on push: say so.
+                                    self.err(
+                                        at,
+                                        "a list holds int, bool or id: a range is not checked inside a list, so use int",
+                                    );
+                                    Ty::Int
+                                }
                                 TypeAst::Bool(_) => Ty::Bool,
                                 TypeAst::Id(_) => {
                                     self.stores_ids = true;
@@ -630,6 +720,7 @@ impl Checker<'_> {
                             format!("this actor's state is too large: at most {MAX_SLOTS} values"),
                         );
                         slot = MAX_SLOTS;
+                        state_full = true;
                     }
                 }
                 _ => {}
@@ -700,7 +791,14 @@ impl Checker<'_> {
             role: Some(r),
             ..Scope::default()
         };
-        for m in members {
+        // `ignore any` covers the kinds that have no handler in a phase, wherever
+        // it is written: so it is placed after everything else.
+        let any = |m: &&Member| matches!(m, Member::Ignore { any: true, .. });
+        for m in members
+            .iter()
+            .filter(|m| !any(m))
+            .chain(members.iter().filter(any))
+        {
             match m {
                 Member::Phase { name, label } => {
                     let label = self.plain(label, "a phase's label");
@@ -794,7 +892,7 @@ impl Checker<'_> {
                     let which = self.phase_set(r, on_phases);
                     let body_ir = self.block(body, &mut scope);
                     let h = handlers.len() as u16;
-                    let first = line_of(self.src, pattern.span);
+                    let first = self.line(pattern.span);
                     let last = body
                         .last()
                         .map_or(first, |s| self.stmt_last_line(s).max(first));
@@ -935,9 +1033,7 @@ impl Checker<'_> {
             |b: &Vec<S>, fallback: u32| b.last().map_or(fallback, |s| self.stmt_last_line(s));
         match s {
             S::Let(n, e) | S::Assign(n, e) => self.line(n.span.to(e.span)),
-            S::Send { span, .. } => {
-                line_of(self.src, Span::new(span.end as usize, span.end as usize))
-            }
+            S::Send { span, .. } => self.line_at(span.end),
             S::If(c, a, b) => {
                 let l = last_of(a, self.line(c.span));
                 last_of(b, l).max(l) + 1
@@ -945,10 +1041,7 @@ impl Checker<'_> {
             S::While(c, b, _) | S::ForRange(_, c, _, b) => last_of(b, self.line(c.span)) + 1,
             S::ForList(_, n, b) => last_of(b, self.line(n.span)) + 1,
             S::Goto(n) => self.line(n.span),
-            S::Assert(e, _) => line_of(
-                self.src,
-                Span::new(e.span.end as usize, e.span.end as usize),
-            ),
+            S::Assert(e, _) => self.line_at(e.span.end),
             S::Method { target, .. } => self.line(target.span),
         }
     }
@@ -982,14 +1075,22 @@ impl Checker<'_> {
         for n in names {
             match phases.iter().position(|p| *p == n.text) {
                 Some(p) => out.push(p),
-                None => self.err(
-                    n.span,
-                    format!(
-                        "unknown phase `{}` of {}",
-                        n.text,
-                        self.roles[usize::from(r)].name
-                    ),
-                ),
+                None => {
+                    let hint = if phases.is_empty() {
+                        "it declares no phases".to_string()
+                    } else {
+                        let known: Vec<String> = phases.iter().map(|p| format!("`{p}`")).collect();
+                        format!("its phases are {}", known.join(", "))
+                    };
+                    self.err(
+                        n.span,
+                        format!(
+                            "unknown phase `{}` of {}: {hint}",
+                            n.text,
+                            self.roles[usize::from(r)].name
+                        ),
+                    );
+                }
             }
         }
         out
@@ -1029,7 +1130,12 @@ impl Checker<'_> {
     }
 
     fn check_local_name(&mut self, name: &Name, scope: &Scope) {
-        if RESERVED.contains(&name.text.as_str()) {
+        if scope.locals.len() >= MAX_LOCALS {
+            self.err(
+                name.span,
+                format!("too many local names: at most {MAX_LOCALS} in scope at once"),
+            );
+        } else if RESERVED.contains(&name.text.as_str()) {
             self.err(name.span, format!("`{}` is a keyword", name.text));
         } else if scope.locals.iter().any(|(n, ..)| *n == name.text) {
             self.err(
@@ -1547,12 +1653,15 @@ impl Checker<'_> {
                         (Expr::Bin(op, a2, b2, line), T::Bool)
                     }
                     "<" | "<=" | ">" | ">=" => {
-                        for (t, span) in [(at, a.span), (bt, b.span)] {
-                            if t == T::Id {
-                                self.err(span, "actor references cannot be ordered, only compared with == and != (so interchangeable clients stay interchangeable)");
-                            } else {
-                                self.expect(t, T::Int, span);
-                            }
+                        if let Some(span) = [(at, a.span), (bt, b.span)]
+                            .iter()
+                            .find(|(t, _)| *t == T::Id)
+                            .map(|(_, s)| *s)
+                        {
+                            self.err(span, "actor references cannot be ordered, only compared with == and != (so interchangeable clients stay interchangeable)");
+                        } else {
+                            self.expect(at, T::Int, a.span);
+                            self.expect(bt, T::Int, b.span);
                         }
                         let op = match *op {
                             "<" => BinOp::Lt,
@@ -1563,15 +1672,18 @@ impl Checker<'_> {
                         (Expr::Bin(op, a2, b2, line), T::Bool)
                     }
                     _ => {
-                        for (t, span) in [(at, a.span), (bt, b.span)] {
-                            if t == T::Id {
-                                self.err(
-                                    span,
-                                    "actor references are not numbers: no arithmetic on them",
-                                );
-                            } else {
-                                self.expect(t, T::Int, span);
-                            }
+                        if let Some(span) = [(at, a.span), (bt, b.span)]
+                            .iter()
+                            .find(|(t, _)| *t == T::Id)
+                            .map(|(_, s)| *s)
+                        {
+                            self.err(
+                                span,
+                                "actor references are not numbers: no arithmetic on them (so interchangeable clients stay interchangeable)",
+                            );
+                        } else {
+                            self.expect(at, T::Int, a.span);
+                            self.expect(bt, T::Int, b.span);
                         }
                         let op = match *op {
                             "+" => BinOp::Add,
@@ -1650,6 +1762,22 @@ impl Checker<'_> {
             self.err(span, "`self` is only known in an actor's code");
             return (Expr::Const(0), T::Error);
         }
+        if scope.role.is_none() {
+            if let Some(role) = self.roles.iter().find(|r| r.vars.iter().any(|v| v.0 == n)) {
+                let text = if scope.outcome && role.singleton {
+                    format!("`{n}` is a variable of {0}: write `{0}.{n}`", role.name)
+                } else if scope.outcome {
+                    format!(
+                        "`{n}` is a variable of each {0}: list them with `{0} where ...`",
+                        role.name
+                    )
+                } else {
+                    format!("`{n}` is a variable of {}, not known here: a variable's first value, `offered if` and `predict` see only the parameters", role.name)
+                };
+                self.err(span, text);
+                return (Expr::Const(0), T::Error);
+            }
+        }
         self.err(span, format!("unknown name `{n}`"));
         (Expr::Const(0), T::Error)
     }
@@ -1682,6 +1810,10 @@ impl Checker<'_> {
                 if scope.locals.iter().all(|(n, ..)| n != b) && self.var_of(scope, b).is_none() {
                     if !scope.outcome {
                         self.err(base.span, format!("an actor's variables are its own: `{b}.{}` can only be read in the outcome", field.text));
+                        return (Expr::Const(0), T::Error);
+                    }
+                    if !scope.actor_state {
+                        self.err(base.span, format!("`{b}.{}` can only be read in an outcome value (`x = {b}.{}`); then use the value here", field.text, field.text));
                         return (Expr::Const(0), T::Error);
                     }
                     if !(self.roles[r].singleton || r == 0) {
@@ -1739,6 +1871,10 @@ impl Checker<'_> {
         scope: &mut Scope,
     ) -> (Expr, T) {
         let line = self.line(span);
+        if matches!(f.text.as_str(), "plural" | "names" | "tally") {
+            self.err(span, format!("`{}` makes text, so it can only be a whole `{{...}}` of a shown string: \"{{{}(...)}}\"", f.text, f.text));
+            return (Expr::Const(0), T::Error);
+        }
         let mut typed: Vec<(Expr, T, Span)> = Vec::new();
         for a in args {
             let (e, t) = self.expr(a, scope);
@@ -1799,10 +1935,6 @@ impl Checker<'_> {
                     }
                 }
             }
-            "plural" | "names" | "tally" => {
-                self.err(span, format!("`{}` makes text, so it can only be used inside a shown string: \"{{{}(...)}}\"", f.text, f.text));
-                (Expr::Const(0), T::Error)
-            }
             other => {
                 self.err(f.span, format!("unknown function `{other}`: the functions are min, max, abs and count (and plural, names, tally in shown text); a protocol has no functions of its own"));
                 (Expr::Const(0), T::Error)
@@ -1821,10 +1953,34 @@ impl Checker<'_> {
             unsafe_if: Vec::new(),
             shows: Vec::new(),
         };
+        let mut too_many = false;
         for m in members {
+            if matches!(
+                m,
+                OutcomeMember::Value { .. } | OutcomeMember::Clients { .. }
+            ) && decl.values.len() == MAX_OUTCOME_VALUES
+            {
+                if !too_many {
+                    too_many = true;
+                    let (OutcomeMember::Value { name, .. } | OutcomeMember::Clients { name, .. }) =
+                        m
+                    else {
+                        unreachable!()
+                    };
+                    self.err(
+                        name.span,
+                        format!("an outcome may name at most {MAX_OUTCOME_VALUES} values"),
+                    );
+                }
+                continue;
+            }
             match m {
                 OutcomeMember::Value { name, value } => {
-                    let (e, t) = self.expr(value, &mut scope);
+                    let mut definition = Scope {
+                        actor_state: true,
+                        ..scope.clone()
+                    };
+                    let (e, t) = self.expr(value, &mut definition);
                     let ty = match t {
                         T::Int | T::Error => Ty::Int,
                         T::Bool => Ty::Bool,

@@ -13,6 +13,10 @@
 
 use std::fmt;
 
+/// The most diagnostics a report holds: the first ones, in source order.
+/// More would bury the first, which is usually the one to fix.
+pub const MAX_DIAGNOSTICS: usize = 50;
+
 /// A byte range in the source.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Span {

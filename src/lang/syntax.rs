@@ -3,19 +3,23 @@
 //!
 //! Both are bounded, because a source may come from someone else's link:
 //! the source's size and line count are checked before anything else, and
-//! nesting (brackets, blocks, strings inside templates) is counted, so no
-//! source can overflow the stack. A syntax error ends only the item it is
-//! in; parsing goes on at the next top-level item, so one error does not
-//! hide the next.
+//! nesting (brackets, blocks, strings inside templates, and operators in a
+//! row, which nest the tree as deeply) is counted, so no source can
+//! overflow the stack of the parser, the checker or the interpreter. A
+//! syntax error ends only the actor member or the top-level item it is in;
+//! parsing goes on at the next one that begins a line, so one error does
+//! not hide the next.
 
-use super::diag::{Diagnostic, Span};
+use super::diag::{line_col, Diagnostic, Span, MAX_DIAGNOSTICS};
 
 /// The most bytes a source may have.
 pub const MAX_SOURCE_BYTES: usize = 256 * 1024;
 /// The most lines a source may have.
 pub const MAX_LINES: usize = 10_000;
-/// The deepest nesting of brackets, blocks and templates.
+/// The deepest nesting of brackets, blocks, templates and operators in a row.
 pub const MAX_DEPTH: usize = 48;
+/// The longest name, in characters.
+pub const MAX_NAME: usize = 64;
 
 // ---------------------------------------------------------------- tokens
 
@@ -52,11 +56,50 @@ const ITEM_WORDS: [&str; 8] = [
     "protocol", "param", "message", "server", "client", "outcome", "predict", "goal",
 ];
 
+/// Words that begin an actor's member or a statement, besides the item words.
+const LINE_WORDS: [&str; 15] = [
+    "var",
+    "invariant",
+    "show",
+    "finished",
+    "start",
+    "on",
+    "ignore",
+    "let",
+    "send",
+    "reply",
+    "if",
+    "while",
+    "for",
+    "goto",
+    "assert",
+];
+
+/// The words that begin an actor's member; parsing resumes at one after an
+/// error inside an actor.
+const MEMBER_WORDS: [&str; 8] = [
+    "phase",
+    "var",
+    "invariant",
+    "show",
+    "finished",
+    "start",
+    "on",
+    "ignore",
+];
+
+/// Keywords that can never be (or begin) an expression.
+const NOT_EXPRESSIONS: [&str; 6] = ["else", "in", "after", "where", "times", "any"];
+
 struct Lexer<'a> {
     src: &'a str,
     bytes: &'a [u8],
     pos: usize,
     diags: Vec<Diagnostic>,
+    /// An interpolation ran into the end of its line: every string and
+    /// template it is in ends there, and one error (`reported`) says so.
+    broken: bool,
+    reported: bool,
 }
 
 /// Splits a whole source into tokens. Fails only when the source is too
@@ -67,6 +110,8 @@ pub fn lex(src: &str) -> (Vec<Token>, Vec<Diagnostic>) {
         bytes: src.as_bytes(),
         pos: 0,
         diags: Vec::new(),
+        broken: false,
+        reported: false,
     };
     let mut toks = Vec::new();
     lx.tokens(&mut toks, 0, false);
@@ -79,7 +124,7 @@ pub fn lex(src: &str) -> (Vec<Token>, Vec<Diagnostic>) {
 
 impl Lexer<'_> {
     fn err(&mut self, start: usize, end: usize, message: impl Into<String>) {
-        if self.diags.len() < 50 {
+        if self.diags.len() < MAX_DIAGNOSTICS {
             self.diags
                 .push(Diagnostic::new(Span::new(start, end), message.into()));
         }
@@ -90,7 +135,18 @@ impl Lexer<'_> {
     fn tokens(&mut self, out: &mut Vec<Token>, depth: usize, in_template: bool) {
         let mut braces = 0usize;
         loop {
-            self.skip_space();
+            if in_template {
+                // An interpolation ends on its line, as the string around it does.
+                while matches!(self.bytes.get(self.pos), Some(b' ' | b'\t' | b'\r')) {
+                    self.pos += 1;
+                }
+                if matches!(self.bytes.get(self.pos), None | Some(b'\n')) {
+                    self.broken = true;
+                    return;
+                }
+            } else {
+                self.skip_space();
+            }
             let start = self.pos;
             let Some(&b) = self.bytes.get(self.pos) else {
                 return;
@@ -103,6 +159,13 @@ impl Lexer<'_> {
                 {
                     self.pos += 1;
                 }
+                if self.pos - start > MAX_NAME {
+                    let message = format!(
+                        "this name has {} characters: a name may have at most {MAX_NAME} characters",
+                        self.pos - start
+                    );
+                    self.err(start, self.pos, message);
+                }
                 out.push(Token {
                     tok: Tok::Ident(self.src[start..self.pos].to_string()),
                     span: Span::new(start, self.pos),
@@ -112,7 +175,17 @@ impl Lexer<'_> {
                     self.pos += 1;
                 }
                 let text = &self.src[start..self.pos];
-                let value = text.parse::<i64>().unwrap_or(i64::MAX);
+                let value = match text.parse::<i64>() {
+                    Ok(v) => v,
+                    Err(_) => {
+                        let shown = if text.len() > 24 { "this number" } else { text };
+                        let message = format!(
+                            "{shown} is too large: numbers go from -2147483648 to 2147483647"
+                        );
+                        self.err(start, self.pos, message);
+                        0
+                    }
+                };
                 out.push(Token {
                     tok: Tok::Int(value),
                     span: Span::new(start, self.pos),
@@ -123,6 +196,9 @@ impl Lexer<'_> {
                     tok,
                     span: Span::new(start, self.pos),
                 });
+                if self.broken {
+                    return;
+                }
             } else if let Some(sym) = SYMBOLS
                 .iter()
                 .find(|s| self.src[self.pos..].starts_with(**s))
@@ -182,7 +258,12 @@ impl Lexer<'_> {
         let mut text = String::new();
         loop {
             let Some(c) = self.src[self.pos..].chars().next() else {
-                self.err(open, open + 1, "this string is never closed: expected `\"`");
+                if depth > 0 {
+                    // Inside an interpolation: most likely its `}` is missing.
+                    self.broken = true;
+                } else {
+                    self.err(open, open + 1, "this string is never closed: expected `\"`");
+                }
                 break;
             };
             match c {
@@ -191,11 +272,15 @@ impl Lexer<'_> {
                     break;
                 }
                 '\n' => {
-                    self.err(
-                        open,
-                        open + 1,
-                        "this string is never closed on its line: expected `\"`",
-                    );
+                    if depth > 0 {
+                        self.broken = true;
+                    } else {
+                        self.err(
+                            open,
+                            open + 1,
+                            "this string is never closed on its line: expected `\"`",
+                        );
+                    }
                     break;
                 }
                 '\\' => {
@@ -216,8 +301,17 @@ impl Lexer<'_> {
                     let start = self.pos;
                     self.pos += 1;
                     if depth + 1 >= MAX_DEPTH {
-                        self.err(start, start + 1, "templates are nested too deeply");
-                        self.pos = self.src.len();
+                        self.err(
+                            start,
+                            start + 1,
+                            format!("templates are nested too deeply: at most {MAX_DEPTH} levels of `{{...}}` in one another"),
+                        );
+                        self.pos = self.src[self.pos..]
+                            .find('\n')
+                            .map_or(self.src.len(), |i| self.pos + i);
+                        // Every string around this one ends here, without more errors.
+                        self.broken = true;
+                        self.reported = true;
                         break;
                     }
                     if !text.is_empty() {
@@ -225,6 +319,17 @@ impl Lexer<'_> {
                     }
                     let mut code = Vec::new();
                     self.tokens(&mut code, depth + 1, true);
+                    if self.broken {
+                        if !self.reported {
+                            self.reported = true;
+                            self.err(
+                                start,
+                                start + 1,
+                                "this `{` is never closed: expected `}` before the end of the line (write \\{ for a brace)",
+                            );
+                        }
+                        break;
+                    }
                     code.push(Token {
                         tok: Tok::Eof,
                         span: Span::new(self.pos.saturating_sub(1), self.pos),
@@ -239,6 +344,10 @@ impl Lexer<'_> {
         }
         if !text.is_empty() || pieces.is_empty() {
             pieces.push(Piece::Text(text));
+        }
+        if depth == 0 {
+            self.broken = false;
+            self.reported = false;
         }
         Tok::Str(pieces)
     }
@@ -491,6 +600,8 @@ pub struct Parser<'a> {
     depth: usize,
     pub diags: Vec<Diagnostic>,
     src: &'a str,
+    /// The whole file's tokens, not an interpolation's.
+    main: bool,
 }
 
 /// Parses a whole source. Returns the items that parsed and every problem found.
@@ -525,6 +636,7 @@ pub fn parse(src: &str) -> (File, Vec<Diagnostic>) {
         depth: 0,
         diags: Vec::new(),
         src,
+        main: true,
     };
     let mut items = Vec::new();
     while !p.at_eof() {
@@ -537,12 +649,13 @@ pub fn parse(src: &str) -> (File, Vec<Diagnostic>) {
                 p.recover(start);
             }
         }
-        if p.diags.len() >= 50 {
+        if p.diags.len() >= MAX_DIAGNOSTICS {
             break;
         }
     }
     diags.append(&mut p.diags);
     diags.sort_by_key(|d| d.span.start);
+    diags.truncate(MAX_DIAGNOSTICS);
     (File { items }, diags)
 }
 
@@ -612,11 +725,70 @@ impl<'a> Parser<'a> {
     fn error<T>(&mut self, expected: &str) -> P<T> {
         let found = describe(self.peek());
         let span = self.span();
+        let at_eof = matches!(self.peek(), Tok::Eof) && self.main;
+        // At the end of the file, an unclosed bracket is the likeliest cause.
+        if let Some((open, close)) = self.unclosed().filter(|_| at_eof) {
+            let text = format!(
+                "this `{}` is never closed: expected `{close}` before the end of the file",
+                if close == "}" { "{" } else { "(" }
+            );
+            self.diags.push(Diagnostic::new(open, text));
+            return Err(Stop::Error);
+        }
+        // Something missing at the end of a line is shown there, not at the
+        // start of the next line, when what follows begins a line of its own.
+        let prev = self.prev_span();
+        let starts_line = match self.peek() {
+            Tok::Ident(w) => ITEM_WORDS.contains(&w.as_str()) || LINE_WORDS.contains(&w.as_str()),
+            Tok::Sym(s) => *s == "}",
+            Tok::Eof => true,
+            _ => false,
+        };
+        let later_line = self.pos > 0
+            && self
+                .src
+                .get(prev.end as usize..span.start as usize)
+                .is_some_and(|between| between.contains('\n'));
+        if starts_line && later_line {
+            let found = if at_eof {
+                found
+            } else {
+                let line = line_col(self.src, span.start).line;
+                let item = matches!(self.peek(), Tok::Ident(w) if ITEM_WORDS.contains(&w.as_str()));
+                let hint = if item && self.depth > 0 {
+                    " (is a `}` missing?)"
+                } else {
+                    ""
+                };
+                format!("{found} on line {line}{hint}")
+            };
+            self.diags.push(Diagnostic::new(
+                Span::new(prev.end as usize, prev.end as usize),
+                format!("expected {expected}, found {found}"),
+            ));
+            return Err(Stop::Error);
+        }
         self.diags.push(Diagnostic::new(
             span,
             format!("expected {expected}, found {found}"),
         ));
         Err(Stop::Error)
+    }
+
+    /// The innermost `{` or `(` of the file that no bracket closes, and its closer.
+    fn unclosed(&self) -> Option<(Span, &'static str)> {
+        let mut open: Vec<(Span, &'static str)> = Vec::new();
+        for t in self.toks {
+            match t.tok {
+                Tok::Sym("{") => open.push((t.span, "}")),
+                Tok::Sym("(") => open.push((t.span, ")")),
+                Tok::Sym(close @ ("}" | ")")) if open.last().is_some_and(|(_, c)| *c == close) => {
+                    open.pop();
+                }
+                _ => {}
+            }
+        }
+        open.pop()
     }
 
     fn expect_sym(&mut self, s: &str, what: &str) -> P<Span> {
@@ -658,6 +830,20 @@ impl<'a> Parser<'a> {
         Ok(())
     }
 
+    /// One more operator in a chain (or field in `a.b.c`): as deep as a bracket.
+    fn deeper_chain(&mut self) -> P<()> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            let span = self.span();
+            self.diags.push(Diagnostic::new(
+                span,
+                format!("nested too deeply: at most {MAX_DEPTH} levels of brackets, blocks and operators in a row (split a long expression with `let`)"),
+            ));
+            return Err(Stop::Fatal);
+        }
+        Ok(())
+    }
+
     /// Skips to the next top-level item after an error in the one that began at `start`.
     fn recover(&mut self, start: usize) {
         if self.pos == start {
@@ -665,14 +851,52 @@ impl<'a> Parser<'a> {
         }
         while !self.at_eof() {
             if let Tok::Ident(w) = self.peek() {
-                let at = self.span().start as usize;
-                let line_start = self.src[..at].rfind('\n').map_or(0, |i| i + 1);
-                if ITEM_WORDS.contains(&w.as_str()) && line_start == at {
+                if ITEM_WORDS.contains(&w.as_str()) && self.at_line_start() {
                     return;
                 }
             }
             self.bump();
         }
+    }
+
+    /// After an error in an actor's member that began at `start`: skips to
+    /// the next member that begins a line, so the actor's other members are
+    /// still checked. False if an item (or the end) comes first.
+    fn recover_member(&mut self, start: usize) -> bool {
+        if self.pos == start {
+            self.bump();
+        }
+        while !self.at_eof() {
+            if let Tok::Ident(w) = self.peek() {
+                if self.at_line_start_after_space() {
+                    if ITEM_WORDS.contains(&w.as_str()) {
+                        return false;
+                    }
+                    if MEMBER_WORDS.contains(&w.as_str()) {
+                        return true;
+                    }
+                }
+            }
+            self.bump();
+        }
+        false
+    }
+
+    /// Whether the current token is the first thing on its line, in column 1.
+    fn at_line_start(&self) -> bool {
+        let at = self.span().start as usize;
+        at == 0 || self.src.as_bytes().get(at - 1) == Some(&b'\n')
+    }
+
+    /// Whether the current token is the first thing on its line, after indentation.
+    fn at_line_start_after_space(&self) -> bool {
+        let at = self.span().start as usize;
+        let before = self.src.as_bytes()[..at]
+            .iter()
+            .rev()
+            .take_while(|&&b| b == b' ' || b == b'\t')
+            .count();
+        at == before || self.src.as_bytes().get(at - before - 1) == Some(&b'\n')
     }
 
     fn text(&mut self, what: &str) -> P<Text> {
@@ -691,6 +915,7 @@ impl<'a> Parser<'a> {
                         depth: self.depth + 1,
                         diags: Vec::new(),
                         src: self.src,
+                        main: false,
                     };
                     let expr = if matches!(sub.peek(), Tok::Eof) {
                         sub.diags.push(Diagnostic::new(
@@ -732,6 +957,13 @@ impl<'a> Parser<'a> {
 
     fn item(&mut self) -> P<Item> {
         let start = self.span();
+        if self.is_sym("}") {
+            self.diags.push(Diagnostic::new(
+                start,
+                "this `}` closes nothing: one `}` too many, or a `{` missing before it",
+            ));
+            return Err(Stop::Error);
+        }
         let Tok::Ident(word) = self.peek().clone() else {
             return self.error(
                 "a declaration (protocol, param, message, server, client, outcome, predict or goal)",
@@ -809,7 +1041,9 @@ impl<'a> Parser<'a> {
                 let name = self.name("the actor's name")?;
                 let title = self.text("the name the page shows, as a string (\"Fridge\")")?;
                 let letter = if server {
-                    self.expect_word("letter")?;
+                    if !self.eat_word("letter") {
+                        return self.error("`letter` and the server's letter in schedules (letter \"F\")");
+                    }
                     Some(self.text("the server's letter in schedules, as a string (\"F\")")?)
                 } else {
                     None
@@ -821,9 +1055,26 @@ impl<'a> Parser<'a> {
                 };
                 self.expect_sym("{", "`{` to begin the actor's body")?;
                 self.deeper()?;
+                let depth = self.depth;
                 let mut members = Vec::new();
+                let mut failed = false;
                 while !self.eat_sym("}") {
-                    members.push(self.member()?);
+                    let at = self.pos;
+                    match self.member() {
+                        Ok(m) => members.push(m),
+                        Err(Stop::Fatal) => return Err(Stop::Fatal),
+                        Err(Stop::Error) => {
+                            // Go on with the next member, so one error does not hide the next.
+                            failed = true;
+                            self.depth = depth;
+                            if !self.recover_member(at) || self.diags.len() >= MAX_DIAGNOSTICS {
+                                return Err(Stop::Error);
+                            }
+                        }
+                    }
+                }
+                if failed {
+                    return Err(Stop::Error);
                 }
                 self.depth -= 1;
                 Ok(Item::Actor {
@@ -934,7 +1185,9 @@ impl<'a> Parser<'a> {
         }
         if self.eat_word("list") {
             self.expect_sym("<", "`<` and the element type")?;
+            self.deeper()?;
             let elem = self.ty()?;
+            self.depth -= 1;
             self.expect_sym(",", "`,` and the list's capacity")?;
             let (cap, _) = self.int_literal()?;
             self.expect_sym(">", "`>`")?;
@@ -1319,11 +1572,16 @@ impl<'a> Parser<'a> {
             return self.unary();
         }
         let mut left = self.binary(level + 1)?;
+        // Each operator of a chain nests the tree one level deeper (`a + b + c`
+        // is `(a + b) + c`), and the checker and the interpreter walk it
+        // recursively: so a chain counts towards the depth limit too.
+        let outer = self.depth;
         while let Tok::Sym(op) = *self.peek() {
             if !LEVELS[level].contains(&op) {
                 break;
             }
             self.bump();
+            self.deeper_chain()?;
             let right = self.binary(level + 1)?;
             let span = left.span.to(right.span);
             left = Expr {
@@ -1342,6 +1600,7 @@ impl<'a> Parser<'a> {
                 break;
             }
         }
+        self.depth = outer;
         Ok(left)
     }
 
@@ -1375,8 +1634,10 @@ impl<'a> Parser<'a> {
 
     fn postfix(&mut self) -> P<Expr> {
         let mut e = self.primary()?;
+        let outer = self.depth;
         while self.is_sym(".") && matches!(self.peek_at(1), Tok::Ident(_)) {
             self.bump();
+            self.deeper_chain()?;
             let field = self.name("a field")?;
             if self.eat_sym("(") {
                 let args = self.args()?;
@@ -1393,6 +1654,7 @@ impl<'a> Parser<'a> {
                 };
             }
         }
+        self.depth = outer;
         Ok(e)
     }
 
@@ -1422,6 +1684,13 @@ impl<'a> Parser<'a> {
                     kind: ExprKind::Str(text),
                     span,
                 })
+            }
+            Tok::Ident(word)
+                if ITEM_WORDS.contains(&word.as_str())
+                    || LINE_WORDS.contains(&word.as_str())
+                    || NOT_EXPRESSIONS.contains(&word.as_str()) =>
+            {
+                self.error("an expression")
             }
             Tok::Ident(word) => {
                 self.bump();
