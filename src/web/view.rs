@@ -1,6 +1,14 @@
 //! Drawing: the app's state as HTML, region by region. Reads the app, never
 //! changes it. Every string that could come from outside is escaped.
+//!
+//! A region is rewritten only when its HTML differs from what was last
+//! written into it, and an attribute only when its value changes: the page
+//! redraws on every reply and every progress message, and a rewrite that
+//! changes nothing still costs a re-parse, a restyle, lost focus and
+//! selection, and noise for assistive technology.
 
+use std::cell::RefCell;
+use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use wasm_bindgen::JsCast;
@@ -28,26 +36,44 @@ pub fn esc(text: &str) -> String {
     out
 }
 
-fn set(doc: &Document, id: &str, html: &str) {
-    if let Some(el) = doc.get_element_by_id(id) {
-        if el.inner_html() != html {
-            el.set_inner_html(html);
+thread_local! {
+    /// The HTML last written into each region, by the region's id. Compared
+    /// with this, not with the DOM: the browser serialises what it parsed
+    /// in its own way (`disabled=""`, `<line></line>`), so `inner_html()`
+    /// would differ every time.
+    static DRAWN: RefCell<BTreeMap<&'static str, String>> = const { RefCell::new(BTreeMap::new()) };
+}
+
+/// Writes `html` into region `id`, unless that is what it already holds.
+fn set(doc: &Document, id: &'static str, html: &str) {
+    DRAWN.with_borrow_mut(|drawn| {
+        if drawn.get(id).is_some_and(|last| last == html) {
+            return;
         }
+        if let Some(el) = doc.get_element_by_id(id) {
+            el.set_inner_html(html);
+            drawn.insert(id, html.to_string());
+        }
+    });
+}
+
+/// Sets attribute `name` of `el` to `value`, unless it has that value
+/// already (setting it again would still count as a change).
+fn set_attr(el: &Element, name: &str, value: &str) {
+    if el.get_attribute(name).as_deref() != Some(value) {
+        let _ = el.set_attribute(name, value);
     }
 }
 
-/// Sets attribute `name` of `el` to `value`.
-fn set_attr(el: &Element, name: &str, value: &str) {
-    let _ = el.set_attribute(name, value);
-}
-
-/// Adds or removes a boolean attribute (`hidden`, `disabled`).
+/// Adds or removes a boolean attribute (`hidden`, `disabled`) if it changes.
 fn flag(el: &Element, name: &str, on: bool) {
-    let _ = if on {
-        el.set_attribute(name, "")
-    } else {
-        el.remove_attribute(name)
-    };
+    if el.has_attribute(name) != on {
+        let _ = if on {
+            el.set_attribute(name, "")
+        } else {
+            el.remove_attribute(name)
+        };
+    }
 }
 
 fn phase_class(state: &ActorState) -> &'static str {
