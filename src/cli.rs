@@ -206,10 +206,26 @@ fn explore_command(args: &[String]) -> Result<String, String> {
         }
     }
     let report = explore(&scenario, &options);
+    // Said, not silently skipped: a reduction asked for and refused.
+    let refused = options
+        .symmetry
+        .then(|| scenario.protocol.symmetry_unsound())
+        .flatten();
     Ok(if json {
-        to_json(&scenario, &report) + "\n"
+        let mut text = to_json(&scenario, &report);
+        if let Some(why) = refused {
+            text.insert_str(
+                text.len() - 1,
+                &format!(r#","symmetry_off":{}"#, json_str(why)),
+            );
+        }
+        text + "\n"
     } else {
-        to_table(&scenario, &report)
+        let mut text = to_table(&scenario, &report);
+        if let Some(why) = refused {
+            text.push_str(&format!("\nSymmetry reduction is off: {why}.\n"));
+        }
+        text
     })
 }
 

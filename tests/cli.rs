@@ -471,3 +471,29 @@ fn list_names_every_built_in() {
     );
     assert!(out.contains("Polite: LOOK before you TAKE"), "{out}");
 }
+
+/// A protocol that keeps actor references cannot be reduced by swapping
+/// clients; the explorer says so instead of silently exploring unreduced.
+#[test]
+fn explore_says_when_symmetry_is_off_and_why() {
+    let file = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/lang/good/lists-and-ids.race"
+    );
+    let (code, out, _) = racelab(&["explore", file, "--json"]);
+    assert_eq!(code, 0);
+    assert!(out.contains(r#""symmetry":false"#), "{out}");
+    assert!(
+        out.contains(
+            r#""symmetry_off":"the protocol keeps actor references in a state or a message""#
+        ),
+        "{out}"
+    );
+    let (_, table, _) = racelab(&["explore", file]);
+    assert!(table.contains("Symmetry reduction is off: the protocol keeps actor references"));
+    // Not said when reductions were not asked for, nor for a symmetric protocol.
+    let (_, plain, _) = racelab(&["explore", file, "--no-reduce", "--json"]);
+    assert!(!plain.contains("symmetry_off"), "{plain}");
+    let (_, builtin, _) = racelab(&["explore", "look-before-take", "--json"]);
+    assert!(!builtin.contains("symmetry_off"), "{builtin}");
+}

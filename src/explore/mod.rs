@@ -211,6 +211,9 @@ pub struct Search {
     over: bool,
     // Buffers reused for every state.
     key: Vec<u8>,
+    /// The packed state being expanded, and where each actor's bytes begin.
+    parent: Vec<u8>,
+    offsets: Vec<usize>,
     steps: Vec<Step>,
     world: World,
     succ: World,
@@ -260,6 +263,8 @@ impl Search {
             depth_end: 1,
             over: false,
             key,
+            parent: Vec::new(),
+            offsets: Vec::new(),
             steps: Vec::new(),
             succ: init.clone(),
             world: init,
@@ -299,7 +304,14 @@ impl Search {
                 self.depth += 1;
                 self.depth_end = self.visited.len();
             }
-            pack::unpack_into(self.visited.get(i), self.symmetry.layout(), &mut self.world);
+            self.parent.clear();
+            self.parent.extend_from_slice(self.visited.get(i));
+            pack::unpack_with_offsets(
+                &self.parent,
+                self.symmetry.layout(),
+                &mut self.world,
+                &mut self.offsets,
+            );
             self.steps.clear();
             self.steps.extend(self.world.deliverable().map(|(s, _)| s));
             self.graph.start_edges();
@@ -336,7 +348,21 @@ impl Search {
                     }
                 }
                 self.key.clear();
-                let perm = self.symmetry.canonical(&self.succ, &mut self.key);
+                let perm = if self.symmetry.active() {
+                    self.symmetry.canonical(&self.succ, &mut self.key)
+                } else {
+                    // Without symmetry a successor's key is its parent's with
+                    // the receiver's bytes and the channels written again.
+                    pack::pack_spliced(
+                        &self.succ,
+                        self.symmetry.layout(),
+                        &self.parent,
+                        &self.offsets,
+                        step.to.index(),
+                        &mut self.key,
+                    );
+                    Some(symmetry::Perm::default())
+                };
                 self.symmetry_broken |= perm.is_none();
                 let Ok((j, new)) = self.visited.insert(&self.key) else {
                     self.stop();

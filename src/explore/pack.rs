@@ -122,6 +122,24 @@ fn put_failure(failed: Option<&Failure>, out: &mut Vec<u8>) {
     }
 }
 
+/// [`pack`] of a successor of the world whose packed bytes are `parent`
+/// (with `offsets` from [`unpack_with_offsets`]) in which only actor
+/// `changed` and the channels differ: every other actor's bytes are copied.
+pub fn pack_spliced(
+    world: &World,
+    layout: &Layout,
+    parent: &[u8],
+    offsets: &[usize],
+    changed: usize,
+    out: &mut Vec<u8>,
+) {
+    out.extend_from_slice(&parent[..offsets[changed]]);
+    put_state(out, &world.states[changed]);
+    out.extend_from_slice(&parent[offsets[changed + 1]..offsets[layout.actors()]]);
+    put_channels(world.net.raw(), layout, out);
+    put_failure(world.failed.as_ref(), out);
+}
+
 /// Channels in slot order: slot, length, messages; empty channels take nothing.
 fn put_channels(queue: &[(u16, Msg)], layout: &Layout, out: &mut Vec<u8>) {
     let mut i = 0;
@@ -180,12 +198,28 @@ pub fn unpack(bytes: &[u8], layout: &Layout) -> World {
 
 /// [`unpack`] into an existing world, reusing its buffers.
 pub fn unpack_into(bytes: &[u8], layout: &Layout, world: &mut World) {
+    unpack_with_offsets(bytes, layout, world, &mut Vec::new());
+}
+
+/// [`unpack_into`], also telling where each actor's bytes begin:
+/// `offsets[a]` for actor `a`, and `offsets[actors]` where the channels
+/// begin. With them a successor that changed one actor is packed by
+/// copying the others' bytes ([`pack_spliced`]).
+pub fn unpack_with_offsets(
+    bytes: &[u8],
+    layout: &Layout,
+    world: &mut World,
+    offsets: &mut Vec<usize>,
+) {
     let mut at = 0;
     let actors = layout.actors();
     world.states.resize_with(actors, ActorState::default);
+    offsets.clear();
     for (a, state) in world.states.iter_mut().enumerate() {
+        offsets.push(at);
         get_state(bytes, &mut at, layout.slots[a], state);
     }
+    offsets.push(at);
     let net = &mut world.net;
     net.clear(actors);
     world.failed = None;

@@ -69,7 +69,7 @@ impl Symmetry {
     pub fn new(system: &System, enabled: bool) -> Symmetry {
         let actors = system.actors();
         let program = &system.inst.program;
-        let sound = !program.stores_ids && !program.client_to_client;
+        let sound = program.symmetry_unsound().is_none();
         let mut groups: Vec<Vec<u8>> = Vec::new();
         if enabled && sound && actors <= MAX_ACTORS {
             for id in system.clients() {

@@ -358,6 +358,18 @@ impl Program {
         self.roles.iter().position(|r| r.name == name)
     }
 
+    /// Why swapping two clients of a role might not be a symmetry of this
+    /// protocol, if it might not: then the explorer does not reduce.
+    pub fn symmetry_unsound(&self) -> Option<&'static str> {
+        if self.stores_ids {
+            Some("the protocol keeps actor references in a state or a message")
+        } else if self.client_to_client {
+            Some("the protocol's clients send to actors other than the server")
+        } else {
+            None
+        }
+    }
+
     /// The default value of every parameter.
     pub fn defaults(&self) -> Vec<i32> {
         self.params.iter().map(|p| p.default).collect()

@@ -640,7 +640,7 @@ impl Instance {
             old: before,
             ..self.env(actor, -1)
         };
-        eval(cond, &env, after, locals).is_ok_and(|v| v != 0)
+        operand(cond, &env, after, locals).is_ok_and(|v| v != 0)
     }
 }
 
@@ -686,6 +686,7 @@ fn operand(e: &Expr, env: &Env, slots: &[i32], locals: &[i32]) -> Result<i32, Fa
         Expr::Slot(s) => Ok(get(slots, *s)),
         Expr::Local(l) => Ok(get(locals, *l)),
         Expr::Param(p) => Ok(get(&env.inst.params, *p)),
+        Expr::Old(s) => Ok(get(env.old, *s)),
         _ => eval(e, env, slots, locals),
     }
 }

@@ -54,6 +54,16 @@ const outcomeRows = (page) =>
     what: li.querySelector('.what').textContent, unsafe: li.classList.contains('unsafe'),
   })));
 
+/** Waits until the stepper has replayed a witness to its end and says so:
+ * the replay starts when its workers do, so "not busy" alone can be read
+ * before it began. */
+async function finished(page, text) {
+  await page.waitForFunction((t) => document.querySelector('#app')?.dataset.busy === 'false' &&
+    document.querySelector('[role=status]')?.textContent === t, text, { timeout: 15000 })
+    .catch(() => {});
+  assert.equal(await page.getByRole('status').textContent(), text);
+}
+
 for (const [fragment, unsafe, safe] of [
   ['v=1&scenario=check-then-withdraw&customers=3&balance=100&amount=60&s=', 4, 3],
   ['v=1&scenario=withdraw-if&customers=3&balance=100&amount=60&s=', 0, 3],
@@ -69,8 +79,7 @@ for (const [fragment, unsafe, safe] of [
     // The witness of the last outcome replays in the stepper.
     const last = rows[rows.length - 1];
     await page.getByRole('button', { name: `Show a schedule that ends with: ${last.what}` }).click();
-    await settled(page);
-    assert.equal(await page.getByRole('status').textContent(), `Finished: ${last.what}.`);
+    await finished(page, `Finished: ${last.what}.`);
     await page.close();
   });
 }
@@ -92,8 +101,7 @@ for (const [fragment, race, fix, unsafeInRace] of [
     // A witness from the fix's column loads the fixed scenario.
     const what = await fixColumn.locator('li .what').first().textContent();
     await fixColumn.getByRole('button', { name: `Show a schedule that ends with: ${what}` }).click();
-    await settled(page);
-    assert.equal(await page.getByRole('status').textContent(), `Finished: ${what}.`);
+    await finished(page, `Finished: ${what}.`);
     assert.match(page.url(), /scenario=(take-if|withdraw-if)&/);
     await page.close();
   });
