@@ -75,6 +75,10 @@ pub struct Run {
     /// The workers' states as last reported; `None` until started.
     states: Vec<Option<ActorState>>,
     schedule: Vec<Step>,
+    /// A handler stopped with a runtime error: the run ended at that
+    /// delivery. Answers to deliveries already posted are still awaited
+    /// (so every worker is idle before the next run) but are not part of it.
+    failed: bool,
 }
 
 impl Run {
@@ -92,6 +96,7 @@ impl Run {
             posted_total: 0,
             states: vec![None; actors],
             schedule: Vec::new(),
+            failed: false,
         }
     }
 
@@ -113,15 +118,21 @@ impl Run {
             return Err(format!("actor {} started twice in one run", actor.0));
         }
         *slot = Some(state);
+        if self.failed {
+            return Ok(()); // the run already ended: what it sends goes nowhere
+        }
         self.send_all(actor, sent, out)
     }
 
-    /// Actor `actor`'s worker handled the oldest delivery posted to it.
+    /// Actor `actor`'s worker handled the oldest delivery posted to it;
+    /// `failed`: its handler stopped with a runtime error, which ends the
+    /// run (nothing held back is posted any more).
     pub fn handled(
         &mut self,
         actor: ActorId,
         state: ActorState,
         sent: &Outbox,
+        failed: bool,
         out: &mut Vec<Action>,
     ) -> Result<(), String> {
         let from = self
@@ -130,8 +141,19 @@ impl Run {
             .and_then(VecDeque::pop_front)
             .ok_or_else(|| format!("actor {} answered a delivery nobody posted", actor.0))?;
         self.posted_total -= 1;
+        if self.failed {
+            return Ok(()); // posted before the run ended; not part of it
+        }
         self.states[actor.index()] = Some(state);
         self.schedule.push(Step { from, to: actor });
+        if failed {
+            self.failed = true;
+            for queue in &mut self.held {
+                queue.clear();
+            }
+            self.held_total = 0;
+            return Ok(());
+        }
         self.send_all(actor, sent, out)
     }
 
@@ -186,6 +208,11 @@ impl Run {
         self.held_total == 0 && self.posted_total == 0 && self.states.iter().all(Option::is_some)
     }
 
+    /// Whether a handler stopped with a runtime error, ending the run.
+    pub fn failed(&self) -> bool {
+        self.failed
+    }
+
     /// Messages posted and not yet answered, plus those held back: bounded
     /// by what the scenario's actors send in one run.
     pub fn in_flight(&self) -> usize {
@@ -220,7 +247,16 @@ impl Run {
                 "the workers went quiet while the model still has messages in flight".into(),
             );
         }
-        for (i, (model, worker)) in world.states.iter().zip(&self.states).enumerate() {
+        // After a runtime error, deliveries already posted went on in their
+        // workers; the model's run ended at the error, so states differ.
+        let compared = if self.failed { 0 } else { world.states.len() };
+        for (i, (model, worker)) in world
+            .states
+            .iter()
+            .zip(&self.states)
+            .enumerate()
+            .take(compared)
+        {
             if worker.as_ref() != Some(model) {
                 return Err(format!(
                     "{}'s worker ended in a state the model does not reach by the same schedule",

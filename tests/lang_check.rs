@@ -320,3 +320,17 @@ fn a_protocol_that_keeps_references_is_explored_unreduced() {
         assert!(!program.stores_ids, "{name} keeps no references");
     }
 }
+
+/// The built-ins are compiled when racelab is built (build.rs); what was
+/// built is exactly what compiling the files gives now.
+#[test]
+fn the_built_in_programs_are_the_compiled_files() {
+    for (name, source) in lang::BUILTINS {
+        let compiled = lang::compile(&format!("{name}.race"), source)
+            .unwrap_or_else(|r| panic!("{name} does not compile:\n{r}"));
+        let built = lang::builtin(name).expect("built");
+        assert_eq!(*built, compiled, "{name}");
+        assert_eq!(built.source, source, "{name}: the exact text of the file");
+    }
+    assert!(lang::builtin("no-such-protocol").is_none());
+}

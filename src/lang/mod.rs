@@ -11,6 +11,7 @@
 //! [`program::Program`] → [`run`] (the interpreter). [`compile`] does the
 //! first three and reports every problem as `FILE:LINE:COL: message`.
 
+mod builtins;
 pub mod check;
 pub mod diag;
 pub mod program;
@@ -37,45 +38,23 @@ pub fn compile(file: &str, source: &str) -> Result<Program, Report> {
     check::check(&ast, source).map_err(report)
 }
 
-/// The built-in protocols: name and source, in the order the page lists them.
-pub const BUILTINS: [(&str, &str); 6] = [
-    (
-        "look-before-take",
-        include_str!("../../protocols/look-before-take.race"),
-    ),
-    ("thirsty", include_str!("../../protocols/thirsty.race")),
-    ("take-if", include_str!("../../protocols/take-if.race")),
-    (
-        "check-then-withdraw",
-        include_str!("../../protocols/check-then-withdraw.race"),
-    ),
-    (
-        "withdraw-if",
-        include_str!("../../protocols/withdraw-if.race"),
-    ),
-    (
-        "poison-pill",
-        include_str!("../../protocols/poison-pill.race"),
-    ),
-];
+pub use builtins::BUILTINS;
 
 /// The file extension of protocol files.
 pub const EXTENSION: &str = "race";
 
-/// A built-in protocol, compiled. The built-ins are checked by the tests,
-/// so this only fails for an unknown name.
+/// A built-in protocol, compiled. The built-ins are compiled when racelab
+/// is built (`build.rs`), so neither the page nor a worker parses them,
+/// and a first visit does not load the compiler; the tests check that
+/// what was built equals compiling the files now. `None` for an unknown
+/// name.
 pub fn builtin(name: &str) -> Option<Arc<Program>> {
-    static COMPILED: OnceLock<Vec<Option<Arc<Program>>>> = OnceLock::new();
+    static COMPILED: OnceLock<Vec<Arc<Program>>> = OnceLock::new();
     let compiled = COMPILED.get_or_init(|| {
-        BUILTINS
-            .iter()
-            .map(|(name, source)| {
-                compile(&format!("{name}.{EXTENSION}"), source)
-                    .ok()
-                    .map(Arc::new)
-            })
-            .collect()
+        let bytes = include_bytes!(concat!(env!("OUT_DIR"), "/builtins.postcard"));
+        let programs: Vec<Program> = postcard::from_bytes(bytes).unwrap_or_default();
+        programs.into_iter().map(Arc::new).collect()
     });
     let i = BUILTINS.iter().position(|(n, _)| *n == name)?;
-    compiled[i].clone()
+    compiled.get(i).cloned()
 }

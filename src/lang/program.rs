@@ -9,6 +9,8 @@
 //! length and one per element of its capacity, unused ones kept 0 so equal
 //! states are equal vectors.
 
+use serde::{Deserialize, Serialize};
+
 use super::diag::Span;
 
 /// The most fields a message kind may have.
@@ -22,7 +24,7 @@ pub const MAX_SLOTS: usize = 256;
 /// The largest capacity a list may declare.
 pub const MAX_LIST: i64 = 64;
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Program {
     /// The name links and the command line use: `look-before-take`.
     pub name: String,
@@ -49,7 +51,7 @@ pub struct Program {
     pub client_to_client: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Param {
     pub name: String,
     /// The Scenario form's label: "People".
@@ -59,7 +61,7 @@ pub struct Param {
     pub default: i32,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Ty {
     Int,
     Bool,
@@ -68,7 +70,7 @@ pub enum Ty {
     Phase(u16),
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MessageKind {
     pub name: String,
     pub fields: Vec<(String, Ty)>,
@@ -76,13 +78,13 @@ pub struct MessageKind {
     pub shows: Vec<ShowRule>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Count {
     One,
     Param(u16),
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Role {
     pub name: String,
     /// "Fridge", "Person".
@@ -107,7 +109,7 @@ pub struct Role {
     pub ignore_reasons: Vec<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Var {
     pub name: String,
     pub slot: u16,
@@ -117,13 +119,13 @@ pub struct Var {
     pub line: u32,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum VarKind {
     Scalar { ty: Ty, lo: i32, hi: i32 },
     List { elem: Ty, cap: u16 },
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Action {
     /// No handler: the message does not belong to the protocol here.
     Unexpected,
@@ -132,7 +134,7 @@ pub enum Action {
     Ignore(Option<u16>),
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Handler {
     pub kind: u16,
     pub body: Block,
@@ -143,7 +145,7 @@ pub struct Handler {
     pub span: Span,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Invariant {
     pub expr: Expr,
     pub text: String,
@@ -152,7 +154,7 @@ pub struct Invariant {
 
 pub type Block = Vec<Stmt>;
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Stmt {
     SetLocal(u16, Expr),
     SetSlot {
@@ -211,7 +213,7 @@ pub enum Stmt {
     },
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum BinOp {
     Add,
     Sub,
@@ -226,7 +228,7 @@ pub enum BinOp {
     Ge,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Expr {
     Const(i32),
     Param(u16),
@@ -261,7 +263,7 @@ pub enum Expr {
 
 /// `show TEMPLATE [after PATTERN] [if COND]`: the first rule whose pattern
 /// and condition hold gives the text.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ShowRule {
     /// The last message received must be of this kind; its fields are
     /// bound to locals from `after_base` on.
@@ -271,7 +273,7 @@ pub struct ShowRule {
     pub locals: usize,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ShowPiece {
     Text(String),
     Int(Expr),
@@ -288,7 +290,7 @@ pub enum ShowPiece {
     Tally(u16),
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OutcomeDecl {
     pub values: Vec<OutcomeValue>,
     /// What is left, and how many: the outcome's shape for predictions.
@@ -297,13 +299,13 @@ pub struct OutcomeDecl {
     pub shows: Vec<ShowRule>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OutcomeValue {
     pub name: String,
     pub kind: OutcomeKind,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum OutcomeKind {
     /// A number (or boolean) computed from singletons' state and parameters.
     Value(Expr, Ty),
@@ -315,7 +317,7 @@ pub enum OutcomeKind {
     },
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Predict {
     /// Local 0 is the loop variable.
     pub lo: Expr,
@@ -326,7 +328,7 @@ pub struct Predict {
     pub shows: Vec<ShowRule>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GoalDecl {
     pub id: String,
     pub title: String,

@@ -195,11 +195,11 @@ impl Outcome {
 }
 
 /// How a scenario crosses the wire: a built-in by name, any other protocol
-/// by its source, which the other side compiles again.
+/// as its compiled program (a worker runs it, and never compiles).
 #[derive(Serialize, Deserialize)]
 struct ScenarioWire {
     name: String,
-    source: Option<String>,
+    program: Option<Program>,
     params: Vec<i32>,
 }
 
@@ -207,7 +207,7 @@ impl Serialize for Scenario {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ScenarioWire {
             name: self.protocol.name.clone(),
-            source: (!self.is_builtin()).then(|| self.protocol.source.clone()),
+            program: (!self.is_builtin()).then(|| (*self.protocol).clone()),
             params: self.params.clone(),
         }
         .serialize(s)
@@ -218,13 +218,10 @@ impl<'de> Deserialize<'de> for Scenario {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Scenario, D::Error> {
         use serde::de::Error;
         let wire = ScenarioWire::deserialize(d)?;
-        let protocol = match &wire.source {
+        let protocol = match wire.program {
             None => lang::builtin(&wire.name)
                 .ok_or_else(|| D::Error::custom(format!("no built-in protocol {:?}", wire.name)))?,
-            Some(src) => Arc::new(
-                lang::compile(&format!("{}.{}", wire.name, lang::EXTENSION), src)
-                    .map_err(|r| D::Error::custom(r.to_string()))?,
-            ),
+            Some(program) => Arc::new(program),
         };
         Instance::new(protocol.clone(), wire.params.clone()).map_err(D::Error::custom)?;
         Ok(Scenario {

@@ -192,9 +192,11 @@ impl App {
         let mut actions = Vec::new();
         let result = match reply {
             FromActor::Started { state, sent } => batch.run.started(id, state, &sent, &mut actions),
-            FromActor::Handled { state, sent, .. } => {
-                batch.run.handled(id, state, &sent, &mut actions)
-            }
+            FromActor::Handled {
+                state, sent, error, ..
+            } => batch
+                .run
+                .handled(id, state, &sent, error.is_some(), &mut actions),
             FromActor::Failed { error } => Err(format!(
                 "it crashed ({}). It has closed itself",
                 error.trim().replace('\n', " ")

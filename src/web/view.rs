@@ -201,7 +201,7 @@ fn history(app: &App) -> String {
                 app.system.ignore_reason(first.step.to, reason).map(|why| {
                     format!(
                         "the {} {why}",
-                        app.system.name(first.step.to).to_lowercase()
+                        app.system.name(first.step.to).to_ascii_lowercase()
                     )
                 })
             }

@@ -1,0 +1,25 @@
+//! The built-in protocols' files, embedded. A file of its own so that
+//! `build.rs`, which compiles them when racelab is built, reads the same
+//! list.
+
+/// The built-in protocols: name and source, in the order the page lists them.
+pub const BUILTINS: [(&str, &str); 6] = [
+    (
+        "look-before-take",
+        include_str!("../../protocols/look-before-take.race"),
+    ),
+    ("thirsty", include_str!("../../protocols/thirsty.race")),
+    ("take-if", include_str!("../../protocols/take-if.race")),
+    (
+        "check-then-withdraw",
+        include_str!("../../protocols/check-then-withdraw.race"),
+    ),
+    (
+        "withdraw-if",
+        include_str!("../../protocols/withdraw-if.race"),
+    ),
+    (
+        "poison-pill",
+        include_str!("../../protocols/poison-pill.race"),
+    ),
+];
