@@ -316,6 +316,22 @@ fn to_json(scenario: &Scenario, report: &Report) -> String {
                 }
             }
         }
+        if !o.outcome.stuck.is_empty() {
+            let waiting: Vec<String> = o
+                .outcome
+                .stuck
+                .iter()
+                .map(|w| {
+                    let role = system.inst.role_of(usize::from(w.client));
+                    let phase = match role.phases.get(usize::from(w.phase)) {
+                        Some((name, words)) if !words.is_empty() => json_str(name),
+                        _ => "null".to_string(),
+                    };
+                    format!(r#"{{"client":{},"phase":{phase}}}"#, w.client)
+                })
+                .collect();
+            let _ = write!(out, r#""stuck":true,"waiting":[{}],"#, waiting.join(","));
+        }
         let why = system.unsafe_why(&o.outcome);
         let _ = write!(out, r#""unsafe":{},"#, why.is_some());
         if let Some(why) = why {

@@ -267,7 +267,7 @@ fn json_for_bank_scenarios() {
     assert_eq!(code, 0);
     assert!(
         out.contains(
-            r#"{"drinks_left":3,"unanswered":[1,1,2,2],"unsafe":false,"schedules":6,"witness":"3F-1F-1F-2F-2F"}"#
+            r#"{"drinks_left":3,"unanswered":[1,1,2,2],"stuck":true,"waiting":[{"client":1,"phase":null},{"client":2,"phase":null}],"unsafe":false,"schedules":6,"witness":"3F-1F-1F-2F-2F"}"#
         ),
         "{out}"
     );

@@ -1951,6 +1951,7 @@ impl Checker<'_> {
             values: Vec::new(),
             shape: None,
             unsafe_if: Vec::new(),
+            stuck_safe: false,
             shows: Vec::new(),
         };
         let mut too_many = false;
@@ -2065,6 +2066,12 @@ impl Checker<'_> {
                     let (e, t) = self.expr(cond, &mut scope);
                     self.expect(t, T::Bool, cond.span);
                     decl.unsafe_if.push((e, why));
+                }
+                OutcomeMember::StuckSafe(span) => {
+                    if decl.stuck_safe {
+                        self.err(*span, "a second `stuck safe`");
+                    }
+                    decl.stuck_safe = true;
                 }
                 OutcomeMember::Show(s) => {
                     let rule = self.show_rule(s, &scope);

@@ -294,6 +294,9 @@ pub struct OutcomeDecl {
     /// What is left, and how many: the outcome's shape for predictions.
     pub shape: Option<(Expr, Expr)>,
     pub unsafe_if: Vec<(Expr, String)>,
+    /// `stuck safe`: clients left waiting at the end do not make an
+    /// outcome unsafe.
+    pub stuck_safe: bool,
     pub shows: Vec<ShowRule>,
 }
 
