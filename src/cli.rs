@@ -295,6 +295,19 @@ fn to_json(scenario: &Scenario, report: &Report) -> String {
         report.counts_exact,
         report.symmetry
     );
+    let highest = system.highest(report.outcomes.iter().map(|o| &o.outcome));
+    if !highest.is_empty() {
+        let parts: Vec<String> = highest
+            .iter()
+            .map(|(name, top)| {
+                let top = top.map_or("null".to_string(), |n| n.to_string());
+                format!("{}:{top}", json_str(name))
+            })
+            .collect();
+        // Inserted before "outcomes", which the header ends with.
+        out.truncate(out.len() - r#""outcomes":["#.len());
+        let _ = write!(out, r#""highest":{{{}}},"outcomes":["#, parts.join(","));
+    }
     let decl = &system.inst.program.outcome;
     for (i, o) in report.outcomes.iter().enumerate() {
         out.push_str(if i == 0 { "{" } else { ",{" });
@@ -373,6 +386,11 @@ fn to_table(scenario: &Scenario, report: &Report) -> String {
             " so far: INCOMPLETE, the state limit stopped the search"
         }
     );
+    for (name, top) in system.highest(report.outcomes.iter().map(|o| &o.outcome)) {
+        if let Some(top) = top {
+            let _ = writeln!(out, "highest {name} over every schedule: {top}");
+        }
+    }
     let _ = writeln!(out);
     let texts: Vec<String> = report
         .outcomes

@@ -1952,8 +1952,10 @@ impl Checker<'_> {
             shape: None,
             unsafe_if: Vec::new(),
             stuck_safe: false,
+            highest: Vec::new(),
             shows: Vec::new(),
         };
+        let mut highest: Vec<&Name> = Vec::new();
         let mut too_many = false;
         for m in members {
             if matches!(
@@ -2073,6 +2075,7 @@ impl Checker<'_> {
                     }
                     decl.stuck_safe = true;
                 }
+                OutcomeMember::Highest(name) => highest.push(name),
                 OutcomeMember::Show(s) => {
                     let rule = self.show_rule(s, &scope);
                     decl.shows.push(rule);
@@ -2084,6 +2087,31 @@ impl Checker<'_> {
                 Span::new(0, 0),
                 "the outcome names no values: say what a finished run left behind",
             );
+        }
+        for name in highest {
+            let found = decl.values.iter().position(|v| v.name == name.text);
+            match found.map(|i| (i, &decl.values[i].kind)) {
+                Some((i, OutcomeKind::Value(_, Ty::Int))) => {
+                    if decl.highest.contains(&(i as u16)) {
+                        self.err(name.span, format!("a second `highest {}`", name.text));
+                    }
+                    decl.highest.push(i as u16);
+                }
+                Some(_) => self.err(
+                    name.span,
+                    format!(
+                        "`highest` takes a number, and the outcome value `{}` is not one",
+                        name.text
+                    ),
+                ),
+                None => self.err(
+                    name.span,
+                    format!(
+                        "`highest {}`: the outcome names no value `{}`",
+                        name.text, name.text
+                    ),
+                ),
+            }
         }
         decl
     }

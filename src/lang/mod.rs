@@ -38,7 +38,7 @@ pub fn compile(file: &str, source: &str) -> Result<Program, Report> {
 }
 
 /// The built-in protocols: name and source, in the order the page lists them.
-pub const BUILTINS: [(&str, &str); 6] = [
+pub const BUILTINS: [(&str, &str); 10] = [
     (
         "look-before-take",
         include_str!("../../protocols/look-before-take.race"),
@@ -56,6 +56,19 @@ pub const BUILTINS: [(&str, &str); 6] = [
     (
         "poison-pill",
         include_str!("../../protocols/poison-pill.race"),
+    ),
+    ("deadlock", include_str!("../../protocols/deadlock.race")),
+    (
+        "lock-ordering",
+        include_str!("../../protocols/lock-ordering.race"),
+    ),
+    (
+        "unbounded-pool",
+        include_str!("../../protocols/unbounded-pool.race"),
+    ),
+    (
+        "bounded-pool",
+        include_str!("../../protocols/bounded-pool.race"),
     ),
 ];
 

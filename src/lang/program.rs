@@ -297,6 +297,9 @@ pub struct OutcomeDecl {
     /// `stuck safe`: clients left waiting at the end do not make an
     /// outcome unsafe.
     pub stuck_safe: bool,
+    /// `highest NAME`: outcome values (by index) whose largest value over
+    /// every outcome the explorer reports, such as a queue's peak length.
+    pub highest: Vec<u16>,
     pub shows: Vec<ShowRule>,
 }
 

@@ -528,6 +528,9 @@ pub enum OutcomeMember {
     /// `stuck safe`: a run that ends with clients still waiting is an
     /// ending the protocol expects, not unsafe.
     StuckSafe(Span),
+    /// `highest NAME`: the explorer reports the largest value of `NAME`
+    /// over every outcome.
+    Highest(Name),
     Show(Show),
 }
 
@@ -1381,8 +1384,15 @@ impl<'a> Parser<'a> {
             self.bump();
             return Ok(OutcomeMember::StuckSafe(start.to(self.prev_span())));
         }
-        let name =
-            self.name("an outcome value's name, `shape`, `unsafe`, `stuck safe`, `show` or `}`")?;
+        // `highest NAME`; `highest` is not a keyword either.
+        if self.is_word("highest") && matches!(self.peek_at(1), Tok::Ident(_)) {
+            self.bump();
+            let name = self.name("the name of an outcome value")?;
+            return Ok(OutcomeMember::Highest(name));
+        }
+        let name = self.name(
+            "an outcome value's name, `shape`, `unsafe`, `stuck safe`, `highest`, `show` or `}`",
+        )?;
         self.expect_sym("=", "`=`")?;
         // `role where ...` / `role times ...` lists clients; anything else is a value.
         if let (Tok::Ident(role), Tok::Ident(next)) = (self.peek().clone(), self.peek_at(1).clone())

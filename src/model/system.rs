@@ -462,6 +462,30 @@ impl System {
         }
     }
 
+    /// For each value the outcome declares `highest`, its name and its
+    /// largest value over `outcomes` (`None` if no outcome has values).
+    pub fn highest<'a>(
+        &self,
+        outcomes: impl IntoIterator<Item = &'a Outcome> + Clone,
+    ) -> Vec<(String, Option<i32>)> {
+        let decl = &self.inst.program.outcome;
+        decl.highest
+            .iter()
+            .map(|&i| {
+                let i = usize::from(i);
+                let top = outcomes
+                    .clone()
+                    .into_iter()
+                    .filter_map(|o| match o.values.get(i) {
+                        Some(lang::Value::Int(n)) => Some(*n),
+                        _ => None,
+                    })
+                    .max();
+                (decl.values[i].name.clone(), top)
+            })
+            .collect()
+    }
+
     /// "Stuck: Alice waits in `waiting for B`, Bob in `waiting for A`",
     /// when the outcome is stuck and that makes it unsafe.
     fn stuck_why(&self, o: &Outcome) -> Option<String> {
