@@ -466,7 +466,13 @@ fn list_names_every_built_in() {
             "take-if",
             "check-then-withdraw",
             "withdraw-if",
-            "poison-pill"
+            "poison-pill",
+            "deadlock",
+            "lock-ordering",
+            "unbounded-pool",
+            "bounded-pool",
+            "web-api-retry",
+            "idempotent-retry"
         ]
     );
     assert!(out.contains("Polite: LOOK before you TAKE"), "{out}");

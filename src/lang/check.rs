@@ -1254,7 +1254,11 @@ impl Checker<'_> {
                     Some(e) => {
                         let (expr, t) = self.expr(e, scope);
                         self.expect(t, T::Id, e.span);
-                        if scope.role != Some(0) && expr != Expr::ActorOf(0) {
+                        // A client's message to itself (a timer) keeps
+                        // clients interchangeable: renaming a client renames
+                        // both ends of its channel to itself.
+                        if scope.role != Some(0) && expr != Expr::ActorOf(0) && expr != Expr::SelfId
+                        {
                             self.client_to_client = true;
                         }
                         Some(expr)

@@ -38,7 +38,7 @@ pub fn compile(file: &str, source: &str) -> Result<Program, Report> {
 }
 
 /// The built-in protocols: name and source, in the order the page lists them.
-pub const BUILTINS: [(&str, &str); 10] = [
+pub const BUILTINS: [(&str, &str); 12] = [
     (
         "look-before-take",
         include_str!("../../protocols/look-before-take.race"),
@@ -69,6 +69,14 @@ pub const BUILTINS: [(&str, &str); 10] = [
     (
         "bounded-pool",
         include_str!("../../protocols/bounded-pool.race"),
+    ),
+    (
+        "web-api-retry",
+        include_str!("../../protocols/web-api-retry.race"),
+    ),
+    (
+        "idempotent-retry",
+        include_str!("../../protocols/idempotent-retry.race"),
     ),
 ];
 
