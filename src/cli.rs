@@ -311,6 +311,19 @@ fn to_json(scenario: &Scenario, report: &Report) -> String {
         report.counts_exact,
         report.symmetry
     );
+    let highest = system.highest(report.outcomes.iter().map(|o| &o.outcome));
+    if !highest.is_empty() {
+        let parts: Vec<String> = highest
+            .iter()
+            .map(|(name, top)| {
+                let top = top.map_or("null".to_string(), |n| n.to_string());
+                format!("{}:{top}", json_str(name))
+            })
+            .collect();
+        // Inserted before "outcomes", which the header ends with.
+        out.truncate(out.len() - r#""outcomes":["#.len());
+        let _ = write!(out, r#""highest":{{{}}},"outcomes":["#, parts.join(","));
+    }
     let decl = &system.inst.program.outcome;
     for (i, o) in report.outcomes.iter().enumerate() {
         out.push_str(if i == 0 { "{" } else { ",{" });
@@ -331,6 +344,22 @@ fn to_json(scenario: &Scenario, report: &Report) -> String {
                     let _ = write!(out, "{}:{value},", json_str(&d.name));
                 }
             }
+        }
+        if !o.outcome.stuck.is_empty() {
+            let waiting: Vec<String> = o
+                .outcome
+                .stuck
+                .iter()
+                .map(|w| {
+                    let role = system.inst.role_of(usize::from(w.client));
+                    let phase = match role.phases.get(usize::from(w.phase)) {
+                        Some((name, words)) if !words.is_empty() => json_str(name),
+                        _ => "null".to_string(),
+                    };
+                    format!(r#"{{"client":{},"phase":{phase}}}"#, w.client)
+                })
+                .collect();
+            let _ = write!(out, r#""stuck":true,"waiting":[{}],"#, waiting.join(","));
         }
         let why = system.unsafe_why(&o.outcome);
         let _ = write!(out, r#""unsafe":{},"#, why.is_some());
@@ -373,6 +402,11 @@ fn to_table(scenario: &Scenario, report: &Report) -> String {
             " so far: INCOMPLETE, the state limit stopped the search"
         }
     );
+    for (name, top) in system.highest(report.outcomes.iter().map(|o| &o.outcome)) {
+        if let Some(top) = top {
+            let _ = writeln!(out, "highest {name} over every schedule: {top}");
+        }
+    }
     let _ = writeln!(out);
     let texts: Vec<String> = report
         .outcomes

@@ -3,7 +3,7 @@
 use racelab::explore::{explore, Options};
 use racelab::lang::{RunError, Value};
 use racelab::model::{
-    ActorId, ActorState, Handled, Msg, Outbox, Outcome, Scenario, Schedule, System,
+    ActorId, ActorState, Handled, Msg, Outbox, Outcome, Scenario, Schedule, System, Waiting,
 };
 use racelab::permalink::Link;
 
@@ -303,6 +303,7 @@ fn an_empty_fridge_is_not_a_politeness_failure_when_nobody_took_a_drink() {
         &Outcome {
             values: vec![Value::Int(0), Value::Clients(vec![])],
             error: None,
+            stuck: vec![],
         }
     );
     assert_eq!(system.unsafe_why(o), None);
@@ -437,8 +438,21 @@ fn after_the_poison_pill_requests_are_never_answered() {
         Outcome {
             values: vec![Value::Int(2), Value::Clients(vec![1, 2, 2])],
             error: None,
+            // Both wait for answers that will never come; the protocol
+            // says `stuck safe`, so that is not what makes it unsafe.
+            stuck: vec![
+                Waiting {
+                    client: 1,
+                    phase: 0
+                },
+                Waiting {
+                    client: 2,
+                    phase: 0
+                }
+            ],
         }
     );
+    assert_eq!(system.unsafe_why(&outcome), None);
     assert_eq!(
         system.show_outcome(&outcome),
         "2 drinks left; unanswered: 1 from Person 1, 2 from Person 2"

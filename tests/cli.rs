@@ -267,7 +267,7 @@ fn json_for_bank_scenarios() {
     assert_eq!(code, 0);
     assert!(
         out.contains(
-            r#"{"drinks_left":3,"unanswered":[1,1,2,2],"unsafe":false,"schedules":6,"witness":"3F-1F-1F-2F-2F"}"#
+            r#"{"drinks_left":3,"unanswered":[1,1,2,2],"stuck":true,"waiting":[{"client":1,"phase":null},{"client":2,"phase":null}],"unsafe":false,"schedules":6,"witness":"3F-1F-1F-2F-2F"}"#
         ),
         "{out}"
     );
@@ -466,7 +466,13 @@ fn list_names_every_built_in() {
             "take-if",
             "check-then-withdraw",
             "withdraw-if",
-            "poison-pill"
+            "poison-pill",
+            "deadlock",
+            "lock-ordering",
+            "unbounded-pool",
+            "bounded-pool",
+            "web-api-retry",
+            "idempotent-retry"
         ]
     );
     assert!(out.contains("Polite: LOOK before you TAKE"), "{out}");

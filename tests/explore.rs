@@ -122,6 +122,39 @@ fn small_scenarios() -> Vec<Scenario> {
             all.push(bank("withdraw-if", customers, balance, amount));
         }
     }
+    // The further races: locks, pools, and a timer (a message a client
+    // sends itself, which keeps clients interchangeable).
+    all.push(scenario("deadlock", &[]));
+    all.push(scenario("lock-ordering", &[]));
+    all.push(scenario(
+        "deadlock",
+        &[("alice_pays", 0), ("bob_pays", 100)],
+    ));
+    all.push(scenario("unbounded-pool", &[("tasks", 2), ("workers", 1)]));
+    all.push(scenario("unbounded-pool", &[("tasks", 3), ("workers", 2)]));
+    all.push(scenario(
+        "bounded-pool",
+        &[("tasks", 3), ("workers", 1), ("bound", 1)],
+    ));
+    all.push(scenario(
+        "bounded-pool",
+        &[("tasks", 2), ("workers", 2), ("bound", 1)],
+    ));
+    for drinks in 0..=2 {
+        all.push(scenario(
+            "web-api-retry",
+            &[("clients", 1), ("drinks", drinks)],
+        ));
+        all.push(scenario(
+            "idempotent-retry",
+            &[("clients", 1), ("drinks", drinks)],
+        ));
+    }
+    all.push(scenario("web-api-retry", &[("clients", 2), ("drinks", 1)]));
+    all.push(scenario(
+        "idempotent-retry",
+        &[("clients", 2), ("drinks", 1)],
+    ));
     all.push(bank("withdraw-if", 4, 100, 30));
     all
 }
@@ -134,7 +167,7 @@ fn the_small_scenarios_cover_every_built_in() {
         .collect();
     let builtins: BTreeSet<String> = Scenario::builtin_names().map(str::to_string).collect();
     assert_eq!(names, builtins);
-    assert_eq!(builtins.len(), 6);
+    assert_eq!(builtins.len(), 12);
 }
 
 #[test]
@@ -171,6 +204,11 @@ fn larger_scenarios() -> Vec<Scenario> {
         bank("check-then-withdraw", 4, 100, 30),
         bank("check-then-withdraw", 4, 100, 60),
         bank("withdraw-if", 5, 100, 30),
+        scenario("unbounded-pool", &[]),
+        scenario("bounded-pool", &[]),
+        scenario("web-api-retry", &[]),
+        scenario("web-api-retry", &[("clients", 3), ("drinks", 2)]),
+        scenario("idempotent-retry", &[]),
     ]
 }
 

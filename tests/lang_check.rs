@@ -315,10 +315,50 @@ fn a_protocol_that_keeps_references_is_explored_unreduced() {
             .unwrap_or_else(|r| panic!("{what}: should compile:\n{r}"));
         assert_eq!(program.stores_ids, stores, "{what}");
     }
-    for (name, source) in lang::BUILTINS {
-        let program = lang::compile(name, source).unwrap();
-        assert!(!program.stores_ids, "{name} keeps no references");
+    // The lock server's queues, the pool's idle workers and the
+    // idempotency keys are references; nothing else keeps any.
+    let keeping: Vec<&str> = lang::BUILTINS
+        .iter()
+        .filter(|(name, source)| lang::compile(name, source).unwrap().stores_ids)
+        .map(|(name, _)| *name)
+        .collect();
+    assert_eq!(
+        keeping,
+        [
+            "deadlock",
+            "lock-ordering",
+            "unbounded-pool",
+            "bounded-pool",
+            "idempotent-retry",
+        ]
+    );
+}
+
+/// A client's message to itself (a timer) keeps clients interchangeable; a
+/// reply from a client, or a send to anyone but the server and itself, does
+/// not.
+#[test]
+fn only_sends_to_the_server_or_oneself_keep_clients_interchangeable() {
+    let with = |body: &str| {
+        format!(
+            "protocol \"s\"\nparam people \"People\" in 1..3 = 2\nmessage ping\nmessage tick\n\
+             server box \"Box\" letter \"B\" {{\n  on ping {{\n    reply ping\n  }}\n  ignore tick\n}}\n\
+             client user \"User\" * people {{\n  start {{\n    send box ping\n{body}\n  }}\n  ignore any\n}}\n\
+             client other \"Other\" {{\n  ignore any\n}}\n\
+             outcome {{\n  done = 1\n}}\n"
+        )
+    };
+    for (what, body, crosses) in [
+        ("to the server", "    send box tick", false),
+        ("a timer to itself", "    send self tick", false),
+        ("to another client", "    send other tick", true),
+    ] {
+        let program = lang::compile("s.race", &with(body))
+            .unwrap_or_else(|r| panic!("{what}: should compile:\n{r}"));
+        assert_eq!(program.client_to_client, crosses, "{what}");
     }
+    let timers = lang::builtin("web-api-retry").unwrap();
+    assert!(!timers.client_to_client && !timers.stores_ids);
 }
 
 /// The built-ins are compiled when racelab is built (build.rs); what was

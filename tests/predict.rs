@@ -146,6 +146,7 @@ fn a_runtime_error_has_no_shape_and_makes_no_candidate_possible() {
     let failed = Outcome {
         values: vec![],
         error: Some("Fridge failed: overflow at line 39".to_string()),
+        stuck: vec![],
     };
     assert_eq!(s.shape_of(&failed), None);
     let grade = s.grade(&[0].into(), &[failed]);

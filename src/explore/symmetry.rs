@@ -4,9 +4,10 @@
 //!
 //! The representative sorts the clients of each group of identical clients
 //! by their *block*: their state, the messages they have in flight to the
-//! server and the server's to them. This is sound for client-server systems,
-//! where clients only talk to the server and no state or message names an
-//! actor; a world with a message between two clients is reported (`None`)
+//! server, the server's to them and their own to themselves (timers). This
+//! is sound for client-server systems, where clients only talk to the
+//! server (or to themselves) and no state or message names an actor; a
+//! world with a message between two different clients is reported (`None`)
 //! instead of reduced.
 
 use crate::model::{ActorId, Msg, Schedule, Step, System, World};
@@ -129,6 +130,10 @@ impl Symmetry {
                     },
                     Step {
                         from: server,
+                        to: ActorId(c),
+                    },
+                    Step {
+                        from: ActorId(c),
                         to: ActorId(c),
                     },
                 ] {

@@ -3,7 +3,7 @@
 //! list.
 
 /// The built-in protocols: name and source, in the order the page lists them.
-pub const BUILTINS: [(&str, &str); 6] = [
+pub const BUILTINS: [(&str, &str); 12] = [
     (
         "look-before-take",
         include_str!("../../protocols/look-before-take.race"),
@@ -21,5 +21,26 @@ pub const BUILTINS: [(&str, &str); 6] = [
     (
         "poison-pill",
         include_str!("../../protocols/poison-pill.race"),
+    ),
+    ("deadlock", include_str!("../../protocols/deadlock.race")),
+    (
+        "lock-ordering",
+        include_str!("../../protocols/lock-ordering.race"),
+    ),
+    (
+        "unbounded-pool",
+        include_str!("../../protocols/unbounded-pool.race"),
+    ),
+    (
+        "bounded-pool",
+        include_str!("../../protocols/bounded-pool.race"),
+    ),
+    (
+        "web-api-retry",
+        include_str!("../../protocols/web-api-retry.race"),
+    ),
+    (
+        "idempotent-retry",
+        include_str!("../../protocols/idempotent-retry.race"),
     ),
 ];

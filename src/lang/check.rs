@@ -1254,7 +1254,11 @@ impl Checker<'_> {
                     Some(e) => {
                         let (expr, t) = self.expr(e, scope);
                         self.expect(t, T::Id, e.span);
-                        if scope.role != Some(0) && expr != Expr::ActorOf(0) {
+                        // A client's message to itself (a timer) keeps
+                        // clients interchangeable: renaming a client renames
+                        // both ends of its channel to itself.
+                        if scope.role != Some(0) && expr != Expr::ActorOf(0) && expr != Expr::SelfId
+                        {
                             self.client_to_client = true;
                         }
                         Some(expr)
@@ -1951,8 +1955,11 @@ impl Checker<'_> {
             values: Vec::new(),
             shape: None,
             unsafe_if: Vec::new(),
+            stuck_safe: false,
+            highest: Vec::new(),
             shows: Vec::new(),
         };
+        let mut highest: Vec<&Name> = Vec::new();
         let mut too_many = false;
         for m in members {
             if matches!(
@@ -2066,6 +2073,13 @@ impl Checker<'_> {
                     self.expect(t, T::Bool, cond.span);
                     decl.unsafe_if.push((e, why));
                 }
+                OutcomeMember::StuckSafe(span) => {
+                    if decl.stuck_safe {
+                        self.err(*span, "a second `stuck safe`");
+                    }
+                    decl.stuck_safe = true;
+                }
+                OutcomeMember::Highest(name) => highest.push(name),
                 OutcomeMember::Show(s) => {
                     let rule = self.show_rule(s, &scope);
                     decl.shows.push(rule);
@@ -2077,6 +2091,31 @@ impl Checker<'_> {
                 Span::new(0, 0),
                 "the outcome names no values: say what a finished run left behind",
             );
+        }
+        for name in highest {
+            let found = decl.values.iter().position(|v| v.name == name.text);
+            match found.map(|i| (i, &decl.values[i].kind)) {
+                Some((i, OutcomeKind::Value(_, Ty::Int))) => {
+                    if decl.highest.contains(&(i as u16)) {
+                        self.err(name.span, format!("a second `highest {}`", name.text));
+                    }
+                    decl.highest.push(i as u16);
+                }
+                Some(_) => self.err(
+                    name.span,
+                    format!(
+                        "`highest` takes a number, and the outcome value `{}` is not one",
+                        name.text
+                    ),
+                ),
+                None => self.err(
+                    name.span,
+                    format!(
+                        "`highest {}`: the outcome names no value `{}`",
+                        name.text, name.text
+                    ),
+                ),
+            }
         }
         decl
     }

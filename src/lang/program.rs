@@ -296,6 +296,12 @@ pub struct OutcomeDecl {
     /// What is left, and how many: the outcome's shape for predictions.
     pub shape: Option<(Expr, Expr)>,
     pub unsafe_if: Vec<(Expr, String)>,
+    /// `stuck safe`: clients left waiting at the end do not make an
+    /// outcome unsafe.
+    pub stuck_safe: bool,
+    /// `highest NAME`: outcome values (by index) whose largest value over
+    /// every outcome the explorer reports, such as a queue's peak length.
+    pub highest: Vec<u16>,
     pub shows: Vec<ShowRule>,
 }
 

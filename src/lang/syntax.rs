@@ -525,6 +525,12 @@ pub enum OutcomeMember {
         why: Text,
         cond: Expr,
     },
+    /// `stuck safe`: a run that ends with clients still waiting is an
+    /// ending the protocol expects, not unsafe.
+    StuckSafe(Span),
+    /// `highest NAME`: the explorer reports the largest value of `NAME`
+    /// over every outcome.
+    Highest(Name),
     Show(Show),
 }
 
@@ -1371,7 +1377,22 @@ impl<'a> Parser<'a> {
         if self.eat_word("show") {
             return Ok(OutcomeMember::Show(self.show()?));
         }
-        let name = self.name("an outcome value's name, `shape`, `unsafe`, `show` or `}`")?;
+        // `stuck safe`; `stuck` and `safe` are not keywords, so `stuck = ...`
+        // still names a value.
+        if self.is_word("stuck") && matches!(self.peek_at(1), Tok::Ident(w) if w == "safe") {
+            self.bump();
+            self.bump();
+            return Ok(OutcomeMember::StuckSafe(start.to(self.prev_span())));
+        }
+        // `highest NAME`; `highest` is not a keyword either.
+        if self.is_word("highest") && matches!(self.peek_at(1), Tok::Ident(_)) {
+            self.bump();
+            let name = self.name("the name of an outcome value")?;
+            return Ok(OutcomeMember::Highest(name));
+        }
+        let name = self.name(
+            "an outcome value's name, `shape`, `unsafe`, `stuck safe`, `highest`, `show` or `}`",
+        )?;
         self.expect_sym("=", "`=`")?;
         // `role where ...` / `role times ...` lists clients; anything else is a value.
         if let (Tok::Ident(role), Tok::Ident(next)) = (self.peek().clone(), self.peek_at(1).clone())

@@ -173,11 +173,25 @@ impl Scenario {
 }
 
 /// What a finished run left behind: the protocol's outcome values, in its
-/// order, or the runtime error that ended it.
+/// order, or the runtime error that ended it; and the clients left waiting
+/// when nothing was in flight any more (then the run is *stuck*).
 #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Outcome {
     pub values: Vec<Value>,
     pub error: Option<String>,
+    /// Every client not finished at the end, as its protocol's `finished
+    /// if` says, by number, with the phase it waits in; empty for a run
+    /// that ended with an error.
+    pub stuck: Vec<Waiting>,
+}
+
+/// A client that waits for a message that will never come.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Waiting {
+    /// Its number, from 1.
+    pub client: u8,
+    /// The index of its phase in its role's phases.
+    pub phase: u16,
 }
 
 impl Outcome {

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::actor::{ActorId, ActorState, Handled, Msg, Outbox};
 use super::network::Network;
-use super::scenario::Outcome;
+use super::scenario::{Outcome, Waiting};
 use super::schedule::{Schedule, Step};
 use crate::lang::{self, Instance, RunError};
 
@@ -408,17 +408,28 @@ impl System {
             return Outcome {
                 values: Vec::new(),
                 error: Some(format!("{} failed: {}", self.name(f.actor), f.error)),
+                stuck: Vec::new(),
             };
         }
+        let stuck: Vec<Waiting> = self
+            .clients()
+            .filter(|&id| !self.finished(id, &world.states[id.index()]))
+            .map(|id| Waiting {
+                client: id.0,
+                phase: world.states[id.index()].phase() as u16,
+            })
+            .collect();
         let slots: Vec<&[i32]> = world.states.iter().map(|s| s.slots.as_slice()).collect();
         match self.inst.outcome(&slots) {
             Ok(values) => Outcome {
                 values,
                 error: None,
+                stuck,
             },
             Err(e) => Outcome {
                 values: Vec::new(),
                 error: Some(format!("the outcome could not be computed: {e}")),
+                stuck: Vec::new(),
             },
         }
     }
@@ -427,17 +438,84 @@ impl System {
     pub fn show_outcome(&self, o: &Outcome) -> String {
         match &o.error {
             Some(e) => format!("Runtime error: {e}"),
-            None => self.inst.show_outcome(&o.values),
+            None => {
+                let mut text = self.inst.show_outcome(&o.values);
+                if let Some(stuck) = self.stuck_why(o) {
+                    text.push_str(". ");
+                    text.push_str(&stuck);
+                }
+                text
+            }
         }
     }
 
     /// Why an outcome is one the protocol was meant to prevent, if it is:
-    /// a runtime error always is.
+    /// a runtime error always is, and so is a stuck run unless the
+    /// protocol says `stuck safe`; otherwise the protocol's first `unsafe`
+    /// that holds.
     pub fn unsafe_why(&self, o: &Outcome) -> Option<String> {
         match &o.error {
             Some(e) => Some(e.clone()),
-            None => self.inst.unsafe_why(&o.values).map(str::to_string),
+            None => self
+                .stuck_why(o)
+                .or_else(|| self.inst.unsafe_why(&o.values).map(str::to_string)),
         }
+    }
+
+    /// For each value the outcome declares `highest`, its name and its
+    /// largest value over `outcomes` (`None` if no outcome has values).
+    pub fn highest<'a>(
+        &self,
+        outcomes: impl IntoIterator<Item = &'a Outcome> + Clone,
+    ) -> Vec<(String, Option<i32>)> {
+        let decl = &self.inst.program.outcome;
+        decl.highest
+            .iter()
+            .map(|&i| {
+                let i = usize::from(i);
+                let top = outcomes
+                    .clone()
+                    .into_iter()
+                    .filter_map(|o| match o.values.get(i) {
+                        Some(lang::Value::Int(n)) => Some(*n),
+                        _ => None,
+                    })
+                    .max();
+                (decl.values[i].name.clone(), top)
+            })
+            .collect()
+    }
+
+    /// "Stuck: Alice waits in `waiting for B`, Bob in `waiting for A`",
+    /// when the outcome is stuck and that makes it unsafe.
+    fn stuck_why(&self, o: &Outcome) -> Option<String> {
+        if o.stuck.is_empty() || self.inst.program.outcome.stuck_safe {
+            return None;
+        }
+        let parts: Vec<String> = o
+            .stuck
+            .iter()
+            .enumerate()
+            .map(|(i, w)| {
+                let id = ActorId(w.client);
+                let words = self
+                    .inst
+                    .role_of(id.index())
+                    .phases
+                    .get(usize::from(w.phase))
+                    .map_or("", |p| p.1.as_str());
+                let verb = if i == 0 { " waits" } else { "" };
+                if words.is_empty() {
+                    format!("{}{verb}", self.name(id))
+                } else {
+                    format!("{}{verb} in `{words}`", self.name(id))
+                }
+            })
+            .collect();
+        Some(format!(
+            "Stuck: nothing is in flight, yet {}",
+            parts.join(", ")
+        ))
     }
 
     /// The reason a role gives for ignoring a message, if it gives one.
