@@ -13,6 +13,7 @@
 
 pub mod check;
 pub mod diag;
+pub mod highlight;
 pub mod program;
 pub mod run;
 pub mod syntax;
