@@ -182,8 +182,46 @@ pub fn show_next(app: &App, doc: &Document, step: Option<Step>) {
 
 // ---------------------------------------------------------------- editor
 
+/// Puts the editor into the page from its template, the first time: until
+/// then the page has one field labelled "Protocol" (the select), not two.
+fn ensure_editor(app: &App, doc: &Document) {
+    if textarea(doc).is_some() {
+        return;
+    }
+    let (Some(editor), Some(template)) = (
+        doc.get_element_by_id("editor"),
+        doc.get_element_by_id("editor-template")
+            .and_then(|t| t.dyn_into::<web_sys::HtmlTemplateElement>().ok()),
+    ) else {
+        return;
+    };
+    let Ok(content) = template.content().clone_node_with_deep(true) else {
+        return;
+    };
+    let _ = editor.append_child(&content);
+    let Some(area) = textarea(doc) else { return };
+    let d = doc.clone();
+    super::listen(&area, "input", move |_| update_gutter(&d));
+    let d = doc.clone();
+    super::listen(&area, "scroll", move |_| update_gutter(&d));
+    let me = app.me.clone();
+    let d = doc.clone();
+    super::listen(&area, "keydown", move |event| {
+        let Ok(key) = event.clone().dyn_into::<web_sys::KeyboardEvent>() else {
+            return;
+        };
+        if key.key() == "Enter" && (key.ctrl_key() || key.meta_key()) {
+            event.prevent_default();
+            if let Some(shared) = me.upgrade() {
+                App::update(&shared, |app| apply(app, &d));
+            }
+        }
+    });
+}
+
 /// Opens the editor on the running protocol's source.
 pub fn open_editor(app: &App, doc: &Document) {
+    ensure_editor(app, doc);
     let (Some(editor), Some(area)) = (doc.get_element_by_id("editor"), textarea(doc)) else {
         return;
     };

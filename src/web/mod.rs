@@ -100,7 +100,11 @@ fn install_panic_hook() {
     }));
 }
 
-fn listen(target: &web_sys::EventTarget, event: &str, f: impl FnMut(web_sys::Event) + 'static) {
+pub(crate) fn listen(
+    target: &web_sys::EventTarget,
+    event: &str,
+    f: impl FnMut(web_sys::Event) + 'static,
+) {
     let closure = Closure::<dyn FnMut(web_sys::Event)>::new(f);
     let _ = target.add_event_listener_with_callback(event, closure.as_ref().unchecked_ref());
     closure.forget(); // lives as long as the page
@@ -554,23 +558,6 @@ pub fn start() {
             }
         });
     }
-    if let Some(area) = doc.get_element_by_id("source") {
-        let d = doc.clone();
-        listen(&area, "input", move |_| code::update_gutter(&d));
-        let d = doc.clone();
-        listen(&area, "scroll", move |_| code::update_gutter(&d));
-        let shared = shared.clone();
-        let d = doc.clone();
-        listen(&area, "keydown", move |event| {
-            let Ok(key) = event.clone().dyn_into::<web_sys::KeyboardEvent>() else {
-                return;
-            };
-            if key.key() == "Enter" && (key.ctrl_key() || key.meta_key()) {
-                event.prevent_default();
-                App::update(&shared, |app| code::apply(app, &d));
-            }
-        });
-    }
     if let Some(input) = doc.get_element_by_id("open-file") {
         let shared = shared.clone();
         let d = doc.clone();
@@ -589,7 +576,11 @@ pub fn start() {
             let shared = shared.clone();
             let d = doc.clone();
             listen(&flight, event, move |e| {
-                let app = shared.borrow();
+                // Focus moves while the app redraws: then it is busy, and
+                // the next event will do.
+                let Ok(app) = shared.try_borrow() else {
+                    return;
+                };
                 let step = e
                     .target()
                     .and_then(|t| t.dyn_into::<Element>().ok())

@@ -54,8 +54,8 @@ async function stop(page, region, allowed = () => false) {
 test('exploring redraws the explorer section and nothing else', async (t) => {
   const page = await open(env);
   // 7 people and 6 drinks, unreduced: several seconds of progress messages.
-  await page.locator('#people').fill('7');
-  await page.locator('#drinks').fill('6');
+  await page.locator('#param-people').fill('7');
+  await page.locator('#param-drinks').fill('6');
   await page.getByRole('button', { name: 'Set up' }).click();
   await settled(page);
   // The new scenario's workers start meanwhile: let them, first.
