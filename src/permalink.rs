@@ -8,13 +8,34 @@
 //! [`crate::model::schedule`]), possibly empty. Unknown keys are ignored so
 //! later versions can add keys that older pages skip; a different `v` is
 //! refused.
+//!
+//! Version 2 carries a protocol that is not built in, by its source:
+//! `#v=2&src=SOURCE&PARAMETERS&s=SCHEDULE` (and `t`, `p` as in version 1),
+//! where SOURCE is the source compressed (raw DEFLATE, the browser's
+//! `CompressionStream("deflate-raw")`) and written in base64url without
+//! padding. Built-ins keep version 1 and their short names, so every
+//! version-1 link opens as it always did. This module never compresses:
+//! [`Link::to_fragment_with`] takes SOURCE ready made and
+//! [`Link::parse_with_source`] the source already decompressed; the web
+//! layer does the (asynchronous) compression between them, within
+//! [`MAX_FRAGMENT`] and [`crate::lang::syntax::MAX_SOURCE_BYTES`].
 
 use std::fmt;
+use std::sync::Arc;
 
+use crate::lang;
 use crate::model::scenario::parse_in_range;
 use crate::model::{Scenario, Schedule};
 
 pub const VERSION: u32 = 1;
+/// The version of links that carry their protocol's source.
+pub const VERSION_SOURCE: u32 = 2;
+/// A longer fragment is refused before anything in it is decoded.
+pub const MAX_FRAGMENT: usize = 512 * 1024;
+/// A link longer than this may not survive common chat tools.
+pub const LONG_LINK: usize = 8 * 1024;
+/// The name a link's protocol source has in its diagnostics.
+pub const LINK_FILE: &str = "link.race";
 
 /// What a permalink holds.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -41,10 +62,26 @@ impl fmt::Display for LinkError {
 impl std::error::Error for LinkError {}
 
 impl Link {
-    /// The fragment, without the leading `#`.
+    /// Whether the link must carry its protocol's source (version 2).
+    pub fn needs_source(&self) -> bool {
+        !self.scenario.is_builtin()
+    }
+
+    /// The fragment, without the leading `#`. For a protocol that is not
+    /// built in, the source is left empty: use [`Link::to_fragment_with`].
     pub fn to_fragment(&self) -> String {
+        self.to_fragment_with("")
+    }
+
+    /// The fragment, with `source` (compressed and in base64url, see the
+    /// module's docs) as the protocol's when it is not built in.
+    pub fn to_fragment_with(&self, source: &str) -> String {
         let s = &self.scenario;
-        let mut out = format!("v={VERSION}&scenario={}", s.name());
+        let mut out = if self.needs_source() {
+            format!("v={VERSION_SOURCE}&src={source}")
+        } else {
+            format!("v={VERSION}&scenario={}", s.name())
+        };
         for (p, v) in s.protocol.params.iter().zip(&s.params) {
             out.push_str(&format!("&{}={v}", p.name));
         }
@@ -65,15 +102,53 @@ impl Link {
     /// is the default scenario. Every schedule step is checked against the
     /// model, so a link that asks for an impossible delivery is refused here.
     pub fn parse(fragment: &str) -> Result<Link, LinkError> {
+        Link::parse_with_source(fragment, None)
+    }
+
+    /// The compressed source a version-2 fragment carries (its `src`), to
+    /// be decompressed and given to [`Link::parse_with_source`]; `None` for
+    /// a version-1 fragment. Refuses a fragment over [`MAX_FRAGMENT`].
+    pub fn source_token(fragment: &str) -> Result<Option<&str>, LinkError> {
+        let fragment = fragment.strip_prefix('#').unwrap_or(fragment);
+        if fragment.len() > MAX_FRAGMENT {
+            return Err(LinkError(format!(
+                "the link is {} KB long; racelab opens links of up to {} KB",
+                fragment.len() / 1024,
+                MAX_FRAGMENT / 1024
+            )));
+        }
+        let mut version = None;
+        let mut src = None;
+        for pair in fragment.split('&') {
+            match pair.split_once('=') {
+                Some(("v", v)) => version = Some(v),
+                Some(("src", t)) => src = Some(t),
+                _ => {}
+            }
+        }
+        Ok(src.filter(|_| version == Some("2")))
+    }
+
+    /// Reads a fragment as [`Link::parse`] does; a version-2 fragment's
+    /// protocol is `source`, its `src` already decompressed.
+    pub fn parse_with_source(fragment: &str, source: Option<&str>) -> Result<Link, LinkError> {
         let fragment = fragment.strip_prefix('#').unwrap_or(fragment);
         if fragment.is_empty() {
             return Ok(Link::default());
+        }
+        if fragment.len() > MAX_FRAGMENT {
+            return Err(LinkError(format!(
+                "the link is {} KB long; racelab opens links of up to {} KB",
+                fragment.len() / 1024,
+                MAX_FRAGMENT / 1024
+            )));
         }
         let mut version = None;
         let mut name = None;
         let mut sched = None;
         let mut terminated = None;
         let mut predicted = None;
+        let mut src = None;
         let mut values: Vec<(&str, &str)> = Vec::new();
         for pair in fragment.split('&') {
             let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
@@ -83,6 +158,7 @@ impl Link {
                 "t" => &mut terminated,
                 "p" => &mut predicted,
                 "s" => &mut sched,
+                "src" => &mut src,
                 _ => {
                     if values.iter().any(|(k, _)| *k == key) {
                         return Err(LinkError(format!("the link names {key} twice")));
@@ -95,18 +171,44 @@ impl Link {
                 return Err(LinkError(format!("the link names {key} twice")));
             }
         }
-        match version {
-            Some(v) if v == VERSION.to_string() => {}
+        let mut scenario = match version {
+            Some(v) if v == VERSION.to_string() => {
+                let name =
+                    name.ok_or_else(|| LinkError("the link names no scenario".to_string()))?;
+                Scenario::builtin(name).ok_or_else(|| {
+                    LinkError(format!("the link names an unknown scenario {name:?}"))
+                })?
+            }
+            Some(v) if v == VERSION_SOURCE.to_string() && src.is_some() => {
+                let source = source.ok_or_else(|| {
+                    LinkError("the link's protocol source could not be read".to_string())
+                })?;
+                if source.trim().is_empty() {
+                    return Err(LinkError("the link's protocol source is empty".to_string()));
+                }
+                let program = lang::compile(LINK_FILE, source).map_err(|report| {
+                    let first: Vec<String> = report.short().into_iter().take(3).collect();
+                    LinkError(format!(
+                        "the link's protocol has {} error{}: {}",
+                        report.diagnostics.len(),
+                        if report.diagnostics.len() == 1 { "" } else { "s" },
+                        first.join("; ")
+                    ))
+                })?;
+                Scenario::new(Arc::new(program))
+            }
+            Some(v) if v == VERSION_SOURCE.to_string() => {
+                return Err(LinkError(format!(
+                    "the link is format version {v:?}, which carries its protocol in src=, and it has none"
+                )))
+            }
             Some(v) => {
                 return Err(LinkError(format!(
-                    "the link is format version {v:?}; this racelab reads version {VERSION}"
+                    "the link is format version {v:?}; this racelab reads versions {VERSION} and {VERSION_SOURCE}"
                 )))
             }
             None => return Err(LinkError("the link has no version (v=1)".to_string())),
-        }
-        let name = name.ok_or_else(|| LinkError("the link names no scenario".to_string()))?;
-        let mut scenario = Scenario::builtin(name)
-            .ok_or_else(|| LinkError(format!("the link names an unknown scenario {name:?}")))?;
+        };
         // The protocol's parameters; other keys are for other protocols or later versions.
         for i in 0..scenario.protocol.params.len() {
             let p = scenario.protocol.params[i].clone();
@@ -167,4 +269,50 @@ impl Link {
             predicted,
         })
     }
+}
+
+const BASE64URL: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+/// `bytes` in base64url, without padding: safe in a URL fragment as it is.
+pub fn base64url_encode(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |n, (i, &b)| n | u32::from(b) << (16 - 8 * i));
+        for i in 0..=chunk.len() {
+            out.push(char::from(BASE64URL[(n >> (18 - 6 * i) & 63) as usize]));
+        }
+    }
+    out
+}
+
+/// Reads base64url (padding optional); anything else is refused.
+pub fn base64url_decode(text: &str) -> Result<Vec<u8>, LinkError> {
+    let text = text.trim_end_matches('=');
+    let bad = || LinkError("the link's src= is not base64url".to_string());
+    if text.len() % 4 == 1 {
+        return Err(bad());
+    }
+    let mut out = Vec::with_capacity(text.len() / 4 * 3 + 2);
+    for chunk in text.as_bytes().chunks(4) {
+        let mut n = 0u32;
+        for (i, &c) in chunk.iter().enumerate() {
+            let v = match c {
+                b'A'..=b'Z' => c - b'A',
+                b'a'..=b'z' => c - b'a' + 26,
+                b'0'..=b'9' => c - b'0' + 52,
+                b'-' => 62,
+                b'_' => 63,
+                _ => return Err(bad()),
+            };
+            let v = u32::from(v);
+            n |= v << (18 - 6 * i);
+        }
+        for i in 0..chunk.len() - 1 {
+            out.push((n >> (16 - 8 * i)) as u8);
+        }
+    }
+    Ok(out)
 }

@@ -100,3 +100,107 @@ fn malformed_truncated_and_impossible_links_are_refused() {
         assert!(err.0.contains(needle), "{fragment}: {err}");
     }
 }
+
+// ---------------------------------------------------------------- version 2
+
+use racelab::permalink::{base64url_decode, base64url_encode, MAX_FRAGMENT};
+use std::sync::Arc;
+
+/// The built-in look-before-take with a comment added and two drinks more
+/// by default: a custom protocol of the same name.
+fn edited() -> Scenario {
+    let src = racelab::lang::BUILTINS[0]
+        .1
+        .replace("= 2\n", "= 4\n")
+        .replacen("//", "// edited\n//", 1);
+    let program = racelab::lang::compile("edited.race", &src).expect("compiles");
+    Scenario::new(Arc::new(program))
+}
+
+#[test]
+fn a_custom_protocol_travels_by_its_source() {
+    let scenario = edited();
+    assert_eq!(scenario.name(), "look-before-take");
+    assert!(!scenario.is_builtin());
+    assert_eq!(scenario.param("drinks"), Some(4));
+    let link = Link {
+        scenario: scenario.clone().with("people", 2).unwrap(),
+        schedule: Schedule::parse("1F-F1", 'F').unwrap(),
+        terminated_after: None,
+        predicted: Some([0, 2].into_iter().collect()),
+    };
+    assert!(link.needs_source());
+    // The web layer compresses; here the token is the source in base64url.
+    let token = base64url_encode(link.scenario.protocol.source.as_bytes());
+    let fragment = link.to_fragment_with(&token);
+    assert!(fragment.starts_with(&format!("v=2&src={token}&people=2&drinks=4")));
+    assert!(fragment.ends_with("&p=0.2&s=1F-F1"), "{fragment}");
+    assert_eq!(Link::source_token(&fragment).unwrap(), Some(token.as_str()));
+    let source = String::from_utf8(base64url_decode(&token).unwrap()).unwrap();
+    let back = Link::parse_with_source(&format!("#{fragment}"), Some(&source)).unwrap();
+    assert_eq!(back, link);
+    assert!(!back.scenario.is_builtin());
+}
+
+#[test]
+fn built_in_links_stay_version_1() {
+    let link = Link {
+        scenario: Scenario::default(),
+        ..Link::default()
+    };
+    assert!(!link.needs_source());
+    assert_eq!(link.to_fragment_with("ignored"), link.to_fragment());
+    assert!(link
+        .to_fragment()
+        .starts_with("v=1&scenario=look-before-take&"));
+    assert_eq!(Link::source_token(&link.to_fragment()).unwrap(), None);
+    // A version-1 link's src= key is skipped as any unknown key is.
+    assert_eq!(
+        Link::source_token("v=1&scenario=thirsty&src=AAAA").unwrap(),
+        None
+    );
+}
+
+#[test]
+fn bad_version_2_links_are_refused_with_a_reason() {
+    let cases: [(&str, Option<&str>, &str); 5] = [
+        ("v=2&src=AAAA&s=", None, "could not be read"),
+        ("v=2&src=&s=", Some(""), "source is empty"),
+        (
+            "v=2&src=AAAA",
+            Some("protocol \"x\"\nwhile"),
+            "link.race:1:13",
+        ),
+        ("v=2&scenario=thirsty", None, "has none"),
+        (
+            "v=2&src=AAAA&s=9F",
+            Some(racelab::lang::BUILTINS[0].1),
+            "impossible at step 1",
+        ),
+    ];
+    for (fragment, source, needle) in cases {
+        let err = Link::parse_with_source(fragment, source).expect_err(fragment);
+        assert!(err.0.contains(needle), "{fragment}: {err}");
+    }
+    let huge = format!("v=2&src={}", "A".repeat(MAX_FRAGMENT));
+    let err = Link::source_token(&huge).expect_err("too long");
+    assert!(err.0.contains("up to 512 KB"), "{err}");
+    assert!(Link::parse(&huge).is_err());
+}
+
+#[test]
+fn base64url_round_trips_and_refuses_other_text() {
+    for len in 0..40 {
+        let bytes: Vec<u8> = (0..len).map(|i| (i * 37 + 11) as u8).collect();
+        let text = base64url_encode(&bytes);
+        assert!(text
+            .bytes()
+            .all(|c| c.is_ascii_alphanumeric() || c == b'-' || c == b'_'));
+        assert_eq!(base64url_decode(&text).unwrap(), bytes, "{len}");
+    }
+    assert_eq!(base64url_encode(b"hi?"), "aGk_");
+    assert_eq!(base64url_decode("aGk_").unwrap(), b"hi?");
+    for bad in ["a", "aGk/", "aG k", "é"] {
+        assert!(base64url_decode(bad).is_err(), "{bad}");
+    }
+}

@@ -1198,7 +1198,7 @@ impl Checker<'_> {
                 let t = self.storable(t, e.span);
                 self.check_local_name(name, scope);
                 let l = scope.local(&name.text, t);
-                Stmt::SetLocal(l, expr)
+                Stmt::SetLocal(l, expr, self.line(name.span))
             }
             S::Assign(name, e) => {
                 let (expr, t) = self.expr(e, scope);
@@ -1210,7 +1210,7 @@ impl Checker<'_> {
                     .cloned()
                 {
                     self.expect(t, lt, e.span);
-                    return Stmt::SetLocal(l, expr);
+                    return Stmt::SetLocal(l, expr, self.line(name.span));
                 }
                 match self.var_of(scope, &name.text) {
                     Some((slot, VarKind::Scalar { ty, lo, hi })) => {
@@ -1232,11 +1232,11 @@ impl Checker<'_> {
                                 name.text
                             ),
                         );
-                        Stmt::SetLocal(0, expr)
+                        Stmt::SetLocal(0, expr, 0)
                     }
                     None if name.text == "phase" => {
                         self.err(name.span, "the phase changes with `goto PHASE`");
-                        Stmt::SetLocal(0, expr)
+                        Stmt::SetLocal(0, expr, 0)
                     }
                     None => {
                         let what = if self.params.iter().any(|p| p.name == name.text) {
@@ -1245,7 +1245,7 @@ impl Checker<'_> {
                             format!("unknown variable `{}`: declare it with `var` (state) or `let` (a local)", name.text)
                         };
                         self.err(name.span, what);
-                        Stmt::SetLocal(0, expr)
+                        Stmt::SetLocal(0, expr, 0)
                     }
                 }
             }
@@ -1289,7 +1289,7 @@ impl Checker<'_> {
                 self.expect(t, T::Bool, c.span);
                 let a = self.block(a, scope);
                 let b = self.block(b, scope);
-                Stmt::If(cond, a, b)
+                Stmt::If(cond, a, b, self.line(c.span))
             }
             S::While(c, body, span) => {
                 let (cond, t) = self.expr(c, scope);
@@ -1342,7 +1342,7 @@ impl Checker<'_> {
                     .iter()
                     .position(|p| *p == name.text)
                 {
-                    Some(p) => Stmt::Goto(p as u16),
+                    Some(p) => Stmt::Goto(p as u16, self.line(name.span)),
                     None => {
                         let known: Vec<String> = self.roles[usize::from(r)]
                             .phases
@@ -1362,7 +1362,7 @@ impl Checker<'_> {
                                 self.roles[usize::from(r)].name
                             ),
                         );
-                        Stmt::Goto(0)
+                        Stmt::Goto(0, 0)
                     }
                 }
             }
@@ -1382,7 +1382,11 @@ impl Checker<'_> {
                         target.span,
                         format!("`{}` is not a list variable of this actor", target.text),
                     );
-                    return Stmt::Clear { slot: 0, cap: 0 };
+                    return Stmt::Clear {
+                        slot: 0,
+                        cap: 0,
+                        line: 0,
+                    };
                 };
                 let line = self.line(target.span);
                 let arity = |c: &mut Self, n: usize| {
@@ -1403,7 +1407,7 @@ impl Checker<'_> {
                 match method.text.as_str() {
                     "push" | "remove" => {
                         if !arity(self, 1) {
-                            return Stmt::Clear { slot, cap };
+                            return Stmt::Clear { slot, cap, line };
                         }
                         let (value, t) = self.expr(&args[0], scope);
                         self.expect(t, scalar(elem), args[0].span);
@@ -1416,7 +1420,12 @@ impl Checker<'_> {
                                 line,
                             }
                         } else {
-                            Stmt::Remove { slot, cap, value }
+                            Stmt::Remove {
+                                slot,
+                                cap,
+                                value,
+                                line,
+                            }
                         }
                     }
                     "pop" => {
@@ -1429,11 +1438,11 @@ impl Checker<'_> {
                     }
                     "clear" => {
                         arity(self, 0);
-                        Stmt::Clear { slot, cap }
+                        Stmt::Clear { slot, cap, line }
                     }
                     other => {
                         self.err(method.span, format!("unknown list operation `{other}`: expected push, pop, remove or clear"));
-                        Stmt::Clear { slot, cap }
+                        Stmt::Clear { slot, cap, line }
                     }
                 }
             }

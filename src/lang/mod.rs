@@ -14,6 +14,7 @@
 mod builtins;
 pub mod check;
 pub mod diag;
+pub mod highlight;
 pub mod program;
 pub mod run;
 pub mod syntax;

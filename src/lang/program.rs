@@ -156,7 +156,8 @@ pub type Block = Vec<Stmt>;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Stmt {
-    SetLocal(u16, Expr),
+    /// A local set, with the statement's line.
+    SetLocal(u16, Expr, u32),
     SetSlot {
         slot: u16,
         value: Expr,
@@ -171,7 +172,7 @@ pub enum Stmt {
         args: Vec<Expr>,
         line: u32,
     },
-    If(Expr, Block, Block),
+    If(Expr, Block, Block, u32),
     While(Expr, Block, u32),
     ForRange {
         local: u16,
@@ -186,7 +187,7 @@ pub enum Stmt {
         body: Block,
         line: u32,
     },
-    Goto(u16),
+    Goto(u16, u32),
     Assert(Expr, String, u32),
     Push {
         slot: u16,
@@ -206,10 +207,12 @@ pub enum Stmt {
         slot: u16,
         cap: u16,
         value: Expr,
+        line: u32,
     },
     Clear {
         slot: u16,
         cap: u16,
+        line: u32,
     },
 }
 
@@ -259,6 +262,28 @@ pub enum Expr {
     Min(Box<Expr>, Box<Expr>),
     Max(Box<Expr>, Box<Expr>),
     Abs(Box<Expr>, u32),
+}
+
+impl Stmt {
+    /// The source line the statement starts on (for the page's trace of
+    /// the lines a delivery ran).
+    pub fn line(&self) -> u32 {
+        match self {
+            Stmt::SetLocal(.., line)
+            | Stmt::If(.., line)
+            | Stmt::While(.., line)
+            | Stmt::Goto(_, line)
+            | Stmt::Assert(.., line) => *line,
+            Stmt::SetSlot { line, .. }
+            | Stmt::Send { line, .. }
+            | Stmt::ForRange { line, .. }
+            | Stmt::ForList { line, .. }
+            | Stmt::Push { line, .. }
+            | Stmt::Pop { line, .. }
+            | Stmt::Remove { line, .. }
+            | Stmt::Clear { line, .. } => *line,
+        }
+    }
 }
 
 /// `show TEMPLATE [after PATTERN] [if COND]`: the first rule whose pattern

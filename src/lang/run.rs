@@ -198,6 +198,7 @@ impl Instance {
             out,
             steps: 0,
             line: 0,
+            trace: None,
         };
         exec.block(&role.start)?;
         check_invariants(role, &exec.env, exec.slots)?;
@@ -216,15 +217,61 @@ impl Instance {
         msg: Message,
         out: &mut Outbox,
     ) -> Result<Handled, RunError> {
-        out.clear();
+        self.run_handler(actor, slots, from, msg, out, None)
+    }
+
+    /// [`Instance::handle`], also giving the source lines it ran: the
+    /// handler's header and every statement executed (the line each starts
+    /// on), ascending, each once. Nothing when no handler ran. For the
+    /// page's code view; the explorer and the workers use `handle`.
+    pub fn handle_traced(
+        &self,
+        actor: usize,
+        slots: &mut [i32],
+        from: usize,
+        msg: Message,
+        out: &mut Outbox,
+    ) -> (Result<Handled, RunError>, Vec<u32>) {
+        let mut lines = Vec::new();
+        let handled = self.run_handler(actor, slots, from, msg, out, Some(&mut lines));
+        lines.sort_unstable();
+        lines.dedup();
+        (handled, lines)
+    }
+
+    /// What `actor`, in the phase `slots` holds, does with a message of
+    /// kind `kind`.
+    pub fn action(&self, actor: usize, slots: &[i32], kind: u8) -> Action {
         let role = self.role_of(actor);
         let kinds = self.program.messages.len().max(1);
         let phase = slots.first().copied().unwrap_or(0).max(0) as usize;
-        let action = role
-            .dispatch
-            .get(phase * kinds + usize::from(msg.kind))
+        role.dispatch
+            .get(phase * kinds + usize::from(kind))
             .copied()
-            .unwrap_or(Action::Unexpected);
+            .unwrap_or(Action::Unexpected)
+    }
+
+    /// The handler `actor` would run, in the phase `slots` holds, for a
+    /// message of kind `kind` (none if it ignores it or has none).
+    pub fn handler_for(&self, actor: usize, slots: &[i32], kind: u8) -> Option<&Handler> {
+        match self.action(actor, slots, kind) {
+            Action::Handle(h) => self.role_of(actor).handlers.get(usize::from(h)),
+            _ => None,
+        }
+    }
+
+    fn run_handler(
+        &self,
+        actor: usize,
+        slots: &mut [i32],
+        from: usize,
+        msg: Message,
+        out: &mut Outbox,
+        trace: Option<&mut Vec<u32>>,
+    ) -> Result<Handled, RunError> {
+        out.clear();
+        let role = self.role_of(actor);
+        let action = self.action(actor, slots, msg.kind);
         let h = match action {
             Action::Unexpected => return Ok(Handled::Unexpected),
             Action::Ignore(reason) => return Ok(Handled::Ignored(reason)),
@@ -241,6 +288,10 @@ impl Instance {
         };
         let fields = self.program.messages[usize::from(msg.kind)].fields.len();
         locals[..fields].copy_from_slice(&msg.args[..fields]);
+        let mut trace = trace;
+        if let Some(t) = trace.as_deref_mut() {
+            t.push(handler.lines.0);
+        }
         let mut exec = Exec {
             env: self.env(actor, from as i32),
             slots,
@@ -248,6 +299,7 @@ impl Instance {
             out,
             steps: 0,
             line: 0,
+            trace,
         };
         exec.block(&handler.body)?;
         check_invariants(role, &exec.env, exec.slots)?;
@@ -796,6 +848,10 @@ fn check_invariants(role: &Role, env: &Env, slots: &[i32]) -> Result<(), Fault> 
     Ok(())
 }
 
+/// The most entries a trace keeps (a loop over few lines repeats them;
+/// the page only needs the set).
+const TRACE_LINES: usize = 4096;
+
 struct Exec<'a, 'b> {
     env: Env<'a>,
     slots: &'b mut [i32],
@@ -804,6 +860,8 @@ struct Exec<'a, 'b> {
     steps: u32,
     /// The line of the loop running, for the error when steps run out.
     line: u32,
+    /// Collects the line of every statement run, when the page asks.
+    trace: Option<&'b mut Vec<u32>>,
 }
 
 impl Exec<'_, '_> {
@@ -838,8 +896,21 @@ impl Exec<'_, '_> {
                 self.line,
             ));
         }
+        if let Some(t) = self.trace.as_deref_mut() {
+            // Loops repeat lines: the trace is compacted to one entry per
+            // line when it fills, so an endless loop stops at the step
+            // limit with a bounded trace.
+            let line = s.line();
+            if t.len() >= TRACE_LINES {
+                t.sort_unstable();
+                t.dedup();
+            }
+            if t.last() != Some(&line) && t.len() < TRACE_LINES {
+                t.push(line);
+            }
+        }
         match s {
-            Stmt::SetLocal(l, e) => {
+            Stmt::SetLocal(l, e, _) => {
                 let v = self.eval(e)?;
                 if let Some(slot) = self.locals.get_mut(usize::from(*l)) {
                     *slot = v;
@@ -893,7 +964,7 @@ impl Exec<'_, '_> {
                 }
                 self.out.push((ActorId(target as u8), msg));
             }
-            Stmt::If(c, a, b) => {
+            Stmt::If(c, a, b, _) => {
                 if self.eval(c)? != 0 {
                     self.block(a)?;
                 } else {
@@ -941,7 +1012,7 @@ impl Exec<'_, '_> {
                     self.block(body)?;
                 }
             }
-            Stmt::Goto(p) => self.slots[0] = i32::from(*p),
+            Stmt::Goto(p, _) => self.slots[0] = i32::from(*p),
             Stmt::Assert(e, text, line) => {
                 if self.eval(e)? == 0 {
                     return Err(error(format!("assert {text} failed"), *line));
@@ -976,7 +1047,9 @@ impl Exec<'_, '_> {
                 self.slots[s + len] = 0;
                 self.slots[s] -= 1;
             }
-            Stmt::Remove { slot, cap, value } => {
+            Stmt::Remove {
+                slot, cap, value, ..
+            } => {
                 let v = self.eval(value)?;
                 let s = usize::from(*slot);
                 let len = (self.slots[s].max(0) as usize).min(usize::from(*cap));
@@ -986,7 +1059,7 @@ impl Exec<'_, '_> {
                     self.slots[s] -= 1;
                 }
             }
-            Stmt::Clear { slot, cap } => {
+            Stmt::Clear { slot, cap, .. } => {
                 let s = usize::from(*slot);
                 for x in &mut self.slots[s..=s + usize::from(*cap)] {
                     *x = 0;

@@ -305,6 +305,44 @@ impl System {
         Some((msg, handled.unwrap_or(Handled::Failed)))
     }
 
+    /// The source lines delivering `step` in `before` runs (see
+    /// [`Instance::handle_traced`]): for the page's code view, which works
+    /// them out from the world before a delivery rather than asking the
+    /// worker. Empty when nothing ran (ignored, unexpected, terminated).
+    pub fn lines_run(&self, before: &World, step: Step) -> Vec<u32> {
+        let (Some(msg), Some(state)) = (before.net.head(step), before.states.get(step.to.index()))
+        else {
+            return Vec::new();
+        };
+        if state.stopped || before.failed.is_some() {
+            return Vec::new();
+        }
+        let mut slots = state.slots.clone();
+        let mut sent = Outbox::new();
+        self.inst
+            .handle_traced(
+                step.to.index(),
+                &mut slots,
+                step.from.index(),
+                msg,
+                &mut sent,
+            )
+            .1
+    }
+
+    /// The lines of the handler that delivering `step` now would run
+    /// (first and one past the last), if one would.
+    pub fn handler_lines(&self, world: &World, step: Step) -> Option<(u32, u32)> {
+        let msg = world.net.head(step)?;
+        let state = world.states.get(step.to.index())?;
+        if state.stopped {
+            return None;
+        }
+        self.inst
+            .handler_for(step.to.index(), &state.slots, msg.kind)
+            .map(|h| h.lines)
+    }
+
     /// Runs `to`'s handler for `msg` on its state: what the model and an
     /// actor's worker both do with a delivery.
     pub fn handle(

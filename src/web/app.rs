@@ -124,12 +124,20 @@ pub struct App {
     pub reached: Vec<super::challenges::Reached>,
     /// The last challenge announcement.
     pub challenge_news: Option<String>,
+    /// The last protocol applied from the editor, a file or a link that is
+    /// not built in: the protocol select's "Custom" choice.
+    pub custom: Option<std::sync::Arc<crate::lang::Program>>,
+    /// The built-in last run: what "Revert to the built-in" goes back to.
+    pub base: String,
+    /// A link's protocol is being decompressed: nothing to deliver yet.
+    pub opening_link: bool,
 }
 
 impl App {
     pub fn new(on_change: Rc<dyn Fn(&App)>) -> Shared {
         let (progress, progress_problem) = super::challenges::load_progress();
         let scenario = Scenario::default();
+        let scenario_name = scenario.name().to_string();
         let system = scenario.system();
         Rc::new_cyclic(|me| {
             RefCell::new(App {
@@ -158,6 +166,9 @@ impl App {
                 reached: Vec::new(),
                 challenge_news: progress_problem,
                 notice: None,
+                custom: None,
+                base: scenario_name,
+                opening_link: false,
             })
         })
     }
@@ -216,7 +227,7 @@ impl App {
     /// initial state from the model, and a delivery waits in the worker's
     /// queue until it is up, so the page is usable before its workers are.
     pub fn busy(&self) -> bool {
-        !self.started() || !self.script.is_empty() || self.awaiting_answer()
+        !self.started() || self.opening_link || !self.script.is_empty() || self.awaiting_answer()
     }
 
     fn awaiting_answer(&self) -> bool {

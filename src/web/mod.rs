@@ -5,17 +5,20 @@ pub mod actor_worker;
 pub mod app;
 pub mod bench;
 pub mod challenges;
+pub mod code;
 pub mod codec;
 pub mod explorer_worker;
 pub mod live;
 pub mod view;
 
 use std::rc::Rc;
+use std::sync::Arc;
 
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{Document, Element, HtmlInputElement, HtmlSelectElement};
 
+use crate::lang::Program;
 use crate::model::scenario::parse_in_range;
 use crate::model::{Scenario, Schedule, Step};
 use crate::permalink::Link;
@@ -97,7 +100,11 @@ fn install_panic_hook() {
     }));
 }
 
-fn listen(target: &web_sys::EventTarget, event: &str, f: impl FnMut(web_sys::Event) + 'static) {
+pub(crate) fn listen(
+    target: &web_sys::EventTarget,
+    event: &str,
+    f: impl FnMut(web_sys::Event) + 'static,
+) {
     let closure = Closure::<dyn FnMut(web_sys::Event)>::new(f);
     let _ = target.add_event_listener_with_callback(event, closure.as_ref().unchecked_ref());
     closure.forget(); // lives as long as the page
@@ -159,13 +166,32 @@ fn param_values(doc: &Document) -> Vec<(String, String)> {
     out
 }
 
-/// Puts a scenario's parameters into the form.
+/// The protocol select's value for a protocol that is not built in.
+const CUSTOM: &str = "custom";
+
+/// Puts a scenario's protocol and parameters into the form. A protocol
+/// that is not built in gets (or renames) the select's "Custom" choice.
 fn show_scenario(doc: &Document, s: &Scenario) {
     if let Some(select) = doc
         .get_element_by_id("protocol")
         .and_then(|e| e.dyn_into::<HtmlSelectElement>().ok())
     {
-        select.set_value(s.name());
+        if s.is_builtin() {
+            select.set_value(s.name());
+        } else {
+            let option = doc.get_element_by_id("custom-option").or_else(|| {
+                let option = doc.create_element("option").ok()?;
+                option.set_id("custom-option");
+                let _ = option.set_attribute("value", CUSTOM);
+                let _ = select.append_child(&option);
+                Some(option)
+            });
+            if let Some(option) = option {
+                // Text, not HTML: the title is someone else's.
+                option.set_text_content(Some(&format!("Custom: {}", s.title())));
+            }
+            select.set_value(CUSTOM);
+        }
     }
     draw_params(doc, s, &[]);
     if let Some(el) = doc.get_element_by_id("scenario-error") {
@@ -173,18 +199,24 @@ fn show_scenario(doc: &Document, s: &Scenario) {
     }
 }
 
-/// The protocol chosen in the form, with its defaults.
-fn selected_protocol(doc: &Document) -> Scenario {
-    doc.get_element_by_id("protocol")
+/// The protocol chosen in the form, with its defaults; `custom` is the
+/// "Custom" choice's.
+fn selected_protocol(doc: &Document, custom: Option<Arc<Program>>) -> Scenario {
+    let value = doc
+        .get_element_by_id("protocol")
         .and_then(|e| e.dyn_into::<HtmlSelectElement>().ok())
-        .and_then(|s| Scenario::builtin(&s.value()))
-        .unwrap_or_default()
+        .map(|s| s.value())
+        .unwrap_or_default();
+    match (value.as_str(), custom) {
+        (CUSTOM, Some(program)) => Scenario::new(program),
+        _ => Scenario::builtin(&value).unwrap_or_default(),
+    }
 }
 
 /// Reads the form; a bad field gets an inline message and the current
 /// scenario keeps running.
-fn read_form(doc: &Document) -> Option<Scenario> {
-    let mut scenario = selected_protocol(doc);
+fn read_form(doc: &Document, custom: Option<Arc<Program>>) -> Option<Scenario> {
+    let mut scenario = selected_protocol(doc, custom);
     let mut errors = Vec::new();
     for i in 0..scenario.protocol.params.len() {
         let p = scenario.protocol.params[i].clone();
@@ -263,9 +295,16 @@ fn location_hash() -> String {
 }
 
 /// Writes the current state's permalink into the address bar (without
-/// adding a browser history entry per delivery).
+/// adding a browser history entry per delivery). A custom protocol's link
+/// is written once its source is compressed (see [`code::fragment`]).
 fn write_permalink(app: &App) {
-    let fragment = format!("#{}", app.link().to_fragment());
+    let Some(fragment) = code::fragment(app) else {
+        return;
+    };
+    if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+        code::note_length(&doc, &fragment);
+    }
+    let fragment = format!("#{fragment}");
     if location_hash() == fragment {
         return;
     }
@@ -277,20 +316,29 @@ fn write_permalink(app: &App) {
     }
 }
 
-/// Opens a permalink; a bad one is explained and the default scenario loads.
-fn open_link(app: &mut App, doc: &Document, fragment: &str) {
-    let (link, notice) = match Link::parse(fragment) {
-        Ok(link) => (link, None),
-        Err(e) => (
-            Link::default(),
-            Some(format!(
-                "This link could not be opened: {e}. Showing the default scenario instead."
-            )),
-        ),
-    };
+/// Opens a permalink (a version-2 one with its source decompressed); a bad
+/// one is explained and the default scenario loads.
+fn open_link(app: &mut App, doc: &Document, fragment: &str, source: Option<&str>) {
+    match Link::parse_with_source(fragment, source) {
+        Ok(link) => {
+            show_scenario(doc, &link.scenario);
+            app.load_link(link);
+            app.notice = None;
+            code::opened(app, doc);
+        }
+        Err(e) => refuse_link(app, doc, &e),
+    }
+}
+
+/// Explains why a link could not be opened, and loads the default scenario.
+fn refuse_link(app: &mut App, doc: &Document, e: &crate::permalink::LinkError) {
+    let link = Link::default();
     show_scenario(doc, &link.scenario);
     app.load_link(link);
-    app.notice = notice;
+    app.notice = Some(format!(
+        "This link could not be opened: {e}. Showing the default scenario instead."
+    ));
+    code::opened(app, doc);
 }
 
 fn on_click(shared: &Shared, target: Element) {
@@ -353,8 +401,34 @@ fn on_click(shared: &Shared, target: Element) {
         }
         "reset" => app.reset(),
         "restart" => app.restart(),
+        "edit" => with_doc(|d| code::open_editor(app, d)),
+        "apply" => with_doc(|d| code::apply(app, d)),
+        "revert" => with_doc(|d| code::revert(app, d)),
+        "close-editor" => with_doc(code::close_editor),
+        "diag" => with_doc(|d| code::go_to_diagnostic(d, &button)),
+        "save-file" => with_doc(|d| code::save_file(app, d)),
+        "open-file" => with_doc(|d| {
+            if let Some(input) = d
+                .get_element_by_id("open-file")
+                .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+            {
+                input.click();
+            }
+        }),
         _ => {}
     });
+    if action == "example" {
+        code::load_example(
+            shared,
+            &button.get_attribute("data-name").unwrap_or_default(),
+        );
+    }
+}
+
+fn with_doc(f: impl FnOnce(&Document)) {
+    if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+        f(&doc);
+    }
 }
 
 fn open_help() {
@@ -412,7 +486,8 @@ pub fn start() {
         let d = doc.clone();
         listen(&form, "submit", move |event| {
             event.prevent_default();
-            if let Some(scenario) = read_form(&d) {
+            let custom = shared.borrow().custom.clone();
+            if let Some(scenario) = read_form(&d, custom) {
                 App::update(&shared, |app| {
                     app.notice = None;
                     app.load(scenario, Schedule::default());
@@ -464,23 +539,59 @@ pub fn start() {
     }
     if let Some(select) = doc.get_element_by_id("protocol") {
         let d = doc.clone();
+        let shared = shared.clone();
         listen(&select, "change", move |_| {
             // The new protocol's fields, keeping what was typed in fields
             // of the same name.
             let typed = param_values(&d);
-            draw_params(&d, &selected_protocol(&d), &typed);
+            let custom = shared.borrow().custom.clone();
+            draw_params(&d, &selected_protocol(&d, custom), &typed);
         });
     }
     {
         let shared = shared.clone();
-        let d = doc.clone();
         listen(&window, "hashchange", move |_| {
             let hash = location_hash();
-            let current = format!("#{}", shared.borrow().link().to_fragment());
-            if hash != current {
-                App::update(&shared, |app| open_link(app, &d, &hash));
+            let current = code::fragment(&shared.borrow()).map(|f| format!("#{f}"));
+            if current.as_deref() != Some(hash.as_str()) {
+                code::open_fragment(&shared, hash);
             }
         });
+    }
+    if let Some(input) = doc.get_element_by_id("open-file") {
+        let shared = shared.clone();
+        let d = doc.clone();
+        listen(&input, "change", move |_| {
+            code::open_chosen_file(&shared, &d)
+        });
+    }
+    if let Some(flight) = doc.get_element_by_id("flight") {
+        // Pointing at or focusing a Deliver button shows the handler it runs.
+        for (event, entering) in [
+            ("mouseover", true),
+            ("focusin", true),
+            ("mouseout", false),
+            ("focusout", false),
+        ] {
+            let shared = shared.clone();
+            let d = doc.clone();
+            listen(&flight, event, move |e| {
+                // Focus moves while the app redraws: then it is busy, and
+                // the next event will do.
+                let Ok(app) = shared.try_borrow() else {
+                    return;
+                };
+                let step = e
+                    .target()
+                    .and_then(|t| t.dyn_into::<Element>().ok())
+                    .and_then(|t| t.closest("[data-step]").ok().flatten())
+                    .filter(|_| entering)
+                    .and_then(|b| b.get_attribute("data-step"))
+                    .and_then(|code| Schedule::parse(&code, app.system.server_letter).ok())
+                    .and_then(|s| s.0.first().copied());
+                code::show_next(&app, &d, step);
+            });
+        }
     }
     {
         let shared = shared.clone();
@@ -570,6 +681,5 @@ pub fn start() {
         });
     }
 
-    let hash = location_hash();
-    App::update(&shared, |app| open_link(app, &doc, &hash));
+    code::open_fragment(&shared, location_hash());
 }

@@ -120,6 +120,10 @@ fn flight(app: &App) -> String {
     if app.net().is_empty() {
         return "<p>Nothing is in flight.</p>".to_string();
     }
+    if app.world().failed.is_some() {
+        return "<p>The run stopped with a runtime error: nothing more can be delivered.</p>"
+            .to_string();
+    }
     let mut html = String::from(r#"<ol class="flight">"#);
     let disabled = if app.busy() { " disabled" } else { "" };
     let mut number = 0;
@@ -259,6 +263,14 @@ fn status(app: &App) -> String {
             "Replaying the link: {} of {} deliveries…",
             app.timeline.len(),
             app.replay_total
+        );
+    }
+    if let Some(f) = &app.world().failed {
+        // A runtime error ends the run: nothing more can be delivered.
+        return format!(
+            "Stopped: {} failed with a runtime error: {}. Step back, or edit the protocol.",
+            esc(&app.system.name(f.actor)),
+            esc(&f.error.to_string())
         );
     }
     if app.finished() {
@@ -872,9 +884,14 @@ pub fn render(app: &App) {
     set(&doc, "diagram", &diagram(app));
     set(&doc, "branches", &branches(app));
     set(&doc, "predict", &predict(app));
-    // One sentence per delivery for screen readers, once it is complete.
+    // The code, with the lines the last delivery ran marked.
+    let ran = super::code::lines_ran(app);
+    super::code::draw(&doc, app, &ran);
+    // One sentence per delivery for screen readers, once it is complete,
+    // with the lines it ran.
     if let Some(last) = app.past().last().filter(|e| e.handled.is_some()) {
-        set(&doc, "announce", &esc(&narration(app, last)));
+        let text = format!("{}{}", narration(app, last), super::code::ran_words(&ran));
+        set(&doc, "announce", &esc(&text));
     }
     set(&doc, "outcomes", &outcomes(app));
     set(&doc, "live-status", &live_status(app));
