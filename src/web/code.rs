@@ -64,6 +64,10 @@ thread_local! {
     static TOKEN: RefCell<Option<(String, String)>> = const { RefCell::new(None) };
     /// The source being compressed now, if one is.
     static COMPRESSING: RefCell<Option<String>> = const { RefCell::new(None) };
+    /// Bumped by every link opened: a link whose source is still being
+    /// decompressed when another is opened is dropped, not opened late
+    /// over the newer one.
+    static OPENING: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
     /// What the code region holds: the protocol (by address) and the lines marked.
     static DRAWN: RefCell<Option<(usize, Vec<u32>)>> = const { RefCell::new(None) };
     /// The lines highlighted for the Deliver button under the pointer or focus.
@@ -633,6 +637,8 @@ async fn decompress(bytes: &[u8], limit: usize) -> Result<Vec<u8>, String> {
 /// is explained and the default scenario loads.
 pub fn open_fragment(shared: &Shared, fragment: String) {
     let Some(doc) = document() else { return };
+    let opening = OPENING.get().wrapping_add(1);
+    OPENING.set(opening);
     let token = match Link::source_token(&fragment) {
         Err(e) => {
             App::update(shared, |app| super::refuse_link(app, &doc, &e));
@@ -665,6 +671,9 @@ pub fn open_fragment(shared: &Shared, fragment: String) {
                 "the link's protocol is damaged: its src= is not compressed text".into(),
             )),
         };
+        if OPENING.get() != opening {
+            return; // a newer link was opened meanwhile
+        }
         App::update(&shared, |app| {
             app.opening_link = false;
             match source {

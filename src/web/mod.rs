@@ -319,6 +319,7 @@ fn write_permalink(app: &App) {
 /// Opens a permalink (a version-2 one with its source decompressed); a bad
 /// one is explained and the default scenario loads.
 fn open_link(app: &mut App, doc: &Document, fragment: &str, source: Option<&str>) {
+    app.opening_link = false;
     match Link::parse_with_source(fragment, source) {
         Ok(link) => {
             show_scenario(doc, &link.scenario);
@@ -332,6 +333,7 @@ fn open_link(app: &mut App, doc: &Document, fragment: &str, source: Option<&str>
 
 /// Explains why a link could not be opened, and loads the default scenario.
 fn refuse_link(app: &mut App, doc: &Document, e: &crate::permalink::LinkError) {
+    app.opening_link = false;
     let link = Link::default();
     show_scenario(doc, &link.scenario);
     app.load_link(link);
