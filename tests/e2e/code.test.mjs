@@ -31,8 +31,13 @@ const code = (page) => page.evaluate(() => ({
 }));
 
 async function waitForCode(page, source) {
-  await page.waitForFunction((src) => [...document.querySelectorAll('#code .ln')].map((l) => l.textContent).join('\n') === src,
-    source, { timeout: 15000 });
+  try {
+    await page.waitForFunction((src) => [...document.querySelectorAll('#code .ln')].map((l) => l.textContent).join('\n') === src,
+      source, { timeout: 15000 });
+  } catch (e) {
+    const shown = (await code(page)).text;
+    throw new Error(`the Code region never showed the expected source; it shows ${JSON.stringify(shown.slice(0, 120))}… at ${page.url()} (${e.message})`);
+  }
   await settled(page);
 }
 
