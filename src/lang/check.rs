@@ -27,7 +27,7 @@ pub const MAX_OUTCOME_VALUES: usize = 64;
 pub const MAX_LOCALS: usize = 256;
 
 /// Words that cannot name anything a protocol declares.
-const RESERVED: [&str; 40] = [
+pub(crate) const RESERVED: [&str; 40] = [
     "protocol",
     "param",
     "message",

@@ -32,57 +32,18 @@ impl Kind {
     }
 }
 
-/// The language's reserved words, as the parser reads them.
-const KEYWORDS: [&str; 48] = [
-    "protocol",
-    "param",
-    "message",
-    "server",
-    "client",
-    "outcome",
-    "predict",
-    "goal",
-    "var",
-    "invariant",
-    "show",
-    "finished",
-    "start",
-    "on",
-    "ignore",
-    "let",
-    "send",
-    "reply",
-    "if",
-    "else",
-    "while",
-    "for",
-    "goto",
-    "assert",
-    "phase",
-    "in",
-    "after",
-    "where",
-    "times",
-    "any",
-    "because",
-    "letter",
-    "title",
-    "summary",
-    "fixed",
-    "note",
-    "shape",
-    "unsafe",
-    "candidate",
-    "offered",
-    "when",
-    "receives",
-    "int",
-    "bool",
-    "id",
-    "list",
-    "true",
-    "false",
-];
+/// Words coloured as keywords: the checker's reserved words, except the
+/// ones that are values (`self`, `sender`, `none`, `old`), and the words
+/// that are keywords only where they stand (settings, types, goal words).
+fn is_keyword(word: &str) -> bool {
+    const VALUES: [&str; 4] = ["none", "old", "self", "sender"];
+    const CONTEXTUAL: [&str; 12] = [
+        "because", "bool", "fixed", "id", "letter", "list", "note", "offered", "receives",
+        "summary", "title", "when",
+    ];
+    (super::check::RESERVED.contains(&word) && !VALUES.contains(&word))
+        || CONTEXTUAL.contains(&word)
+}
 
 /// What the scanner is inside.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -163,7 +124,7 @@ pub fn highlight(source: &str) -> Vec<(Kind, usize, usize)> {
                         i += 1;
                     }
                     let word = &source[start..i];
-                    let kind = if KEYWORDS.contains(&word) {
+                    let kind = if is_keyword(word) {
                         Kind::Keyword
                     } else {
                         Kind::Plain
