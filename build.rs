@@ -1,9 +1,12 @@
 //! Compiles the built-in protocols (`protocols/*.race`) when racelab is
 //! built, with racelab's own front end, and stores the compiled programs
-//! for `lang::builtin`: so the page and its workers never parse them, and
+//! (`src/lang/binary.rs`) for `lang::builtin`: so the page and its workers never parse them, and
 //! a first visit does not load the compiler. A built-in with an error
 //! fails the build with the diagnostics.
 
+#[path = "src/lang/binary.rs"]
+#[allow(dead_code)]
+mod binary;
 #[path = "src/lang/builtins.rs"]
 mod builtins;
 #[path = "src/lang/check.rs"]
@@ -43,8 +46,8 @@ fn main() {
             }
         }
     }
-    let bytes = postcard::to_allocvec(&programs).expect("programs serialize");
+    let bytes = binary::encode_any(&programs);
     let out = std::path::Path::new(&std::env::var("OUT_DIR").expect("cargo sets OUT_DIR"))
-        .join("builtins.postcard");
+        .join("builtins.bin");
     std::fs::write(out, bytes).expect("OUT_DIR is writable");
 }

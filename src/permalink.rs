@@ -16,8 +16,9 @@
 //! padding. Built-ins keep version 1 and their short names, so every
 //! version-1 link opens as it always did. This module never compresses:
 //! [`Link::to_fragment_with`] takes SOURCE ready made and
-//! [`Link::parse_with_source`] the source already decompressed; the web
-//! layer does the (asynchronous) compression between them, within
+//! [`Link::parse_with_source`] the source already decompressed (or
+//! [`Link::parse_compiled`] the source already compiled); the web layer
+//! does the (asynchronous) compression and compiling between them, within
 //! [`MAX_FRAGMENT`] and [`crate::lang::syntax::MAX_SOURCE_BYTES`].
 
 use std::fmt;
@@ -36,6 +37,32 @@ pub const MAX_FRAGMENT: usize = 512 * 1024;
 pub const LONG_LINK: usize = 8 * 1024;
 /// The name a link's protocol source has in its diagnostics.
 pub const LINK_FILE: &str = "link.race";
+
+/// Refuses an empty source, before anything compiles it.
+pub fn check_source(source: &str) -> Result<(), LinkError> {
+    if source.trim().is_empty() {
+        return Err(LinkError("the link's protocol source is empty".to_string()));
+    }
+    Ok(())
+}
+
+/// Why a link's protocol was refused, from the compiler's report.
+pub fn source_error(report: &lang::Report) -> LinkError {
+    let first: Vec<String> = report.short().into_iter().take(3).collect();
+    LinkError(format!(
+        "the link's protocol has {} error{}: {}",
+        report.diagnostics.len(),
+        if report.diagnostics.len() == 1 { "" } else { "s" },
+        first.join("; ")
+    ))
+}
+
+/// A link's protocol source (`src`, decompressed) compiled, for
+/// [`Link::parse_compiled`].
+pub fn compile_source(source: &str) -> Result<lang::Program, LinkError> {
+    check_source(source)?;
+    lang::compile(LINK_FILE, source).map_err(|report| source_error(&report))
+}
 
 /// What a permalink holds.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -132,6 +159,16 @@ impl Link {
     /// Reads a fragment as [`Link::parse`] does; a version-2 fragment's
     /// protocol is `source`, its `src` already decompressed.
     pub fn parse_with_source(fragment: &str, source: Option<&str>) -> Result<Link, LinkError> {
+        Link::parse_compiled(fragment, source.map(compile_source))
+    }
+
+    /// Reads a fragment as [`Link::parse`] does; a version-2 fragment's
+    /// protocol is `program`, its `src` already decompressed and compiled
+    /// (see [`compile_source`]), or why that failed.
+    pub fn parse_compiled(
+        fragment: &str,
+        program: Option<Result<lang::Program, LinkError>>,
+    ) -> Result<Link, LinkError> {
         let fragment = fragment.strip_prefix('#').unwrap_or(fragment);
         if fragment.is_empty() {
             return Ok(Link::default());
@@ -180,21 +217,9 @@ impl Link {
                 })?
             }
             Some(v) if v == VERSION_SOURCE.to_string() && src.is_some() => {
-                let source = source.ok_or_else(|| {
+                let program = program.ok_or_else(|| {
                     LinkError("the link's protocol source could not be read".to_string())
-                })?;
-                if source.trim().is_empty() {
-                    return Err(LinkError("the link's protocol source is empty".to_string()));
-                }
-                let program = lang::compile(LINK_FILE, source).map_err(|report| {
-                    let first: Vec<String> = report.short().into_iter().take(3).collect();
-                    LinkError(format!(
-                        "the link's protocol has {} error{}: {}",
-                        report.diagnostics.len(),
-                        if report.diagnostics.len() == 1 { "" } else { "s" },
-                        first.join("; ")
-                    ))
-                })?;
+                })??;
                 Scenario::new(Arc::new(program))
             }
             Some(v) if v == VERSION_SOURCE.to_string() => {

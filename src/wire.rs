@@ -3,15 +3,49 @@
 //! This is the only module whose types exist to cross a `postMessage`. The
 //! page sends [`ToActor`] to an actor's worker; the worker answers every one
 //! with exactly one [`FromActor`], in order. The explorer's worker takes
-//! [`ToExplorer`] and streams [`FromExplorer`]. [`ActorHost`] is everything an
-//! actor's worker does, with no web APIs in it, so it is tested natively and
-//! in a real worker alike.
+//! [`ToExplorer`] and streams [`FromExplorer`]. The compiler's worker takes
+//! [`ToCompiler`] and answers each with one [`FromCompiler`] ([`compile`]).
+//! [`ActorHost`] is everything an actor's worker does, with no web APIs in
+//! it, so it is tested natively and in a real worker alike.
 
 use serde::{Deserialize, Serialize};
 
 use crate::explore::Report;
+use crate::lang::diag::Diagnostic;
 use crate::lang::RunError;
 use crate::model::{ActorId, ActorState, Goal, Handled, Msg, Outbox, Outcome, Scenario, System};
+
+/// Page → compiler worker: a protocol source to compile. The compiler is a
+/// build of its own, loaded the first time the page has a source to
+/// compile, so that a first visit, which runs only built-ins (compiled when
+/// racelab was built), does not load it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ToCompiler {
+    /// Names the source in diagnostics.
+    pub file: String,
+    pub source: String,
+}
+
+/// Compiler worker → page: one per [`ToCompiler`], in order.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum FromCompiler {
+    /// The program, as [`crate::lang::binary`] bytes: the page passes them
+    /// on to the workers as they are.
+    Compiled(Vec<u8>),
+    /// What is wrong with the source, in source order (the page has the
+    /// source, to place them).
+    Rejected(Vec<Diagnostic>),
+    /// The worker hit a bug; it says what.
+    Failed(String),
+}
+
+/// Everything the compiler's worker does.
+pub fn compile(request: ToCompiler) -> FromCompiler {
+    match crate::lang::compile(&request.file, &request.source) {
+        Ok(program) => FromCompiler::Compiled(crate::lang::binary::encode(&program)),
+        Err(report) => FromCompiler::Rejected(report.diagnostics),
+    }
+}
 
 /// Page → actor worker.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -54,7 +54,7 @@ impl Span {
 }
 
 /// One problem in a source.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Diagnostic {
     pub span: Span,
     pub message: String,

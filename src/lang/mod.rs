@@ -11,6 +11,7 @@
 //! [`program::Program`] → [`run`] (the interpreter). [`compile`] does the
 //! first three and reports every problem as `FILE:LINE:COL: message`.
 
+pub mod binary;
 mod builtins;
 pub mod check;
 pub mod diag;
@@ -39,7 +40,9 @@ pub fn compile(file: &str, source: &str) -> Result<Program, Report> {
     check::check(&ast, source).map_err(report)
 }
 
+#[cfg(not(target_arch = "wasm32"))]
 pub use builtins::BUILTINS;
+pub use builtins::NAMES as BUILTIN_NAMES;
 
 /// The file extension of protocol files.
 pub const EXTENSION: &str = "race";
@@ -52,10 +55,10 @@ pub const EXTENSION: &str = "race";
 pub fn builtin(name: &str) -> Option<Arc<Program>> {
     static COMPILED: OnceLock<Vec<Arc<Program>>> = OnceLock::new();
     let compiled = COMPILED.get_or_init(|| {
-        let bytes = include_bytes!(concat!(env!("OUT_DIR"), "/builtins.postcard"));
-        let programs: Vec<Program> = postcard::from_bytes(bytes).unwrap_or_default();
+        let bytes = include_bytes!(concat!(env!("OUT_DIR"), "/builtins.bin"));
+        let programs: Vec<Program> = binary::decode_all(bytes).unwrap_or_default();
         programs.into_iter().map(Arc::new).collect()
     });
-    let i = BUILTINS.iter().position(|(n, _)| *n == name)?;
+    let i = BUILTIN_NAMES.iter().position(|n| *n == name)?;
     compiled.get(i).cloned()
 }

@@ -9,7 +9,6 @@
 //! length and one per element of its capacity, unused ones kept 0 so equal
 //! states are equal vectors.
 
-use serde::{Deserialize, Serialize};
 
 use super::diag::Span;
 
@@ -24,7 +23,7 @@ pub const MAX_SLOTS: usize = 256;
 /// The largest capacity a list may declare.
 pub const MAX_LIST: i64 = 64;
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Program {
     /// The name links and the command line use: `look-before-take`.
     pub name: String,
@@ -51,7 +50,7 @@ pub struct Program {
     pub client_to_client: bool,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Param {
     pub name: String,
     /// The Scenario form's label: "People".
@@ -61,7 +60,7 @@ pub struct Param {
     pub default: i32,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Ty {
     Int,
     Bool,
@@ -70,7 +69,7 @@ pub enum Ty {
     Phase(u16),
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MessageKind {
     pub name: String,
     pub fields: Vec<(String, Ty)>,
@@ -78,13 +77,13 @@ pub struct MessageKind {
     pub shows: Vec<ShowRule>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Count {
     One,
     Param(u16),
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Role {
     pub name: String,
     /// "Fridge", "Person".
@@ -109,7 +108,7 @@ pub struct Role {
     pub ignore_reasons: Vec<String>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Var {
     pub name: String,
     pub slot: u16,
@@ -119,13 +118,13 @@ pub struct Var {
     pub line: u32,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum VarKind {
     Scalar { ty: Ty, lo: i32, hi: i32 },
     List { elem: Ty, cap: u16 },
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Action {
     /// No handler: the message does not belong to the protocol here.
     Unexpected,
@@ -134,7 +133,7 @@ pub enum Action {
     Ignore(Option<u16>),
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Handler {
     pub kind: u16,
     pub body: Block,
@@ -145,7 +144,7 @@ pub struct Handler {
     pub span: Span,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Invariant {
     pub expr: Expr,
     pub text: String,
@@ -154,7 +153,7 @@ pub struct Invariant {
 
 pub type Block = Vec<Stmt>;
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Stmt {
     /// A local set, with the statement's line.
     SetLocal(u16, Expr, u32),
@@ -216,7 +215,7 @@ pub enum Stmt {
     },
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum BinOp {
     Add,
     Sub,
@@ -231,7 +230,7 @@ pub enum BinOp {
     Ge,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Expr {
     Const(i32),
     Param(u16),
@@ -288,7 +287,7 @@ impl Stmt {
 
 /// `show TEMPLATE [after PATTERN] [if COND]`: the first rule whose pattern
 /// and condition hold gives the text.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ShowRule {
     /// The last message received must be of this kind; its fields are
     /// bound to locals from `after_base` on.
@@ -298,7 +297,7 @@ pub struct ShowRule {
     pub locals: usize,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ShowPiece {
     Text(String),
     Int(Expr),
@@ -315,7 +314,7 @@ pub enum ShowPiece {
     Tally(u16),
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OutcomeDecl {
     pub values: Vec<OutcomeValue>,
     /// What is left, and how many: the outcome's shape for predictions.
@@ -330,13 +329,13 @@ pub struct OutcomeDecl {
     pub shows: Vec<ShowRule>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct OutcomeValue {
     pub name: String,
     pub kind: OutcomeKind,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum OutcomeKind {
     /// A number (or boolean) computed from singletons' state and parameters.
     Value(Expr, Ty),
@@ -348,7 +347,7 @@ pub enum OutcomeKind {
     },
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Predict {
     /// Local 0 is the loop variable.
     pub lo: Expr,
@@ -359,7 +358,7 @@ pub struct Predict {
     pub shows: Vec<ShowRule>,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct GoalDecl {
     pub id: String,
     pub title: String,

@@ -82,14 +82,12 @@ impl Scenario {
 
     /// The names of the built-in protocols, in the page's order.
     pub fn builtin_names() -> impl Iterator<Item = &'static str> {
-        lang::BUILTINS.iter().map(|(name, _)| *name)
+        lang::BUILTIN_NAMES.iter().copied()
     }
 
     /// Whether this scenario's protocol is the built-in of its name.
     pub fn is_builtin(&self) -> bool {
-        lang::BUILTINS
-            .iter()
-            .any(|(name, src)| *name == self.protocol.name && *src == self.protocol.source)
+        lang::builtin(&self.protocol.name).is_some_and(|b| b.source == self.protocol.source)
     }
 
     /// The name used on the command line and in links.
@@ -209,11 +207,12 @@ impl Outcome {
 }
 
 /// How a scenario crosses the wire: a built-in by name, any other protocol
-/// as its compiled program (a worker runs it, and never compiles).
+/// as its compiled program (a worker runs it, and never compiles), in
+/// [`lang::binary`]'s form.
 #[derive(Serialize, Deserialize)]
 struct ScenarioWire {
     name: String,
-    program: Option<Program>,
+    program: Option<Vec<u8>>,
     params: Vec<i32>,
 }
 
@@ -221,7 +220,7 @@ impl Serialize for Scenario {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ScenarioWire {
             name: self.protocol.name.clone(),
-            program: (!self.is_builtin()).then(|| (*self.protocol).clone()),
+            program: (!self.is_builtin()).then(|| lang::binary::encode(&self.protocol)),
             params: self.params.clone(),
         }
         .serialize(s)
@@ -235,7 +234,10 @@ impl<'de> Deserialize<'de> for Scenario {
         let protocol = match wire.program {
             None => lang::builtin(&wire.name)
                 .ok_or_else(|| D::Error::custom(format!("no built-in protocol {:?}", wire.name)))?,
-            Some(program) => Arc::new(program),
+            Some(bytes) => Arc::new(
+                lang::binary::decode(&bytes)
+                    .ok_or_else(|| D::Error::custom("a protocol that cannot be read"))?,
+            ),
         };
         Instance::new(protocol.clone(), wire.params.clone()).map_err(D::Error::custom)?;
         Ok(Scenario {

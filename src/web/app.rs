@@ -392,7 +392,7 @@ impl App {
                     App::update(&app, |app| app.on_explorer(generation, msg));
                 }
             })
-            .spawn(&super::worker_url(explorer_worker::NAME));
+            .spawn(&super::analysis_url(explorer_worker::NAME));
         bridge.send(ToExplorer::Explore {
             scenario,
             reduce: symmetry,

@@ -11,7 +11,6 @@ use gloo_worker::WorkerBridge;
 use js_sys::{Function, Object, Promise, Reflect};
 
 use super::now;
-use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;
 
 use super::actor_worker::{self, ActorWorker};
@@ -125,7 +124,7 @@ impl Bench {
 /// `burst` Pings posted at once (each answered), through a freshly spawned
 /// actor worker. Resolves to `{roundTrips, roundTripMs, burst, burstMs}`,
 /// or to a string saying what went wrong.
-#[wasm_bindgen(js_name = benchBridge)]
+/// Exported to JavaScript as `benchBridge` by the page's binary (src/main.rs).
 pub fn bench_bridge(round_trips: u32, burst: u32) -> Promise {
     Promise::new(&mut |resolve, _reject| {
         let bench = Rc::new(RefCell::new(Bench {

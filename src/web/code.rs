@@ -29,10 +29,12 @@ use web_sys::{
 };
 
 use super::app::{App, Shared};
+use super::compiler_worker;
 use super::view::esc;
 use crate::lang::highlight::{describe_lines, highlight_lines};
 use crate::lang::syntax::MAX_SOURCE_BYTES;
-use crate::lang::{self, Report};
+use crate::lang::{self, Program, Report};
+use crate::permalink;
 use crate::model::{Scenario, Schedule, Step};
 use crate::permalink::{base64url_decode, base64url_encode, Link, LinkError, LONG_LINK};
 
@@ -225,6 +227,8 @@ fn ensure_editor(app: &App, doc: &Document) {
 
 /// Opens the editor on the running protocol's source.
 pub fn open_editor(app: &App, doc: &Document) {
+    // The compiler loads while the learner reads and types.
+    compiler_worker::warm();
     ensure_editor(app, doc);
     let (Some(editor), Some(area)) = (doc.get_element_by_id("editor"), textarea(doc)) else {
         return;
@@ -335,7 +339,19 @@ pub fn apply(app: &mut App, doc: &Document) {
 }
 
 fn apply_source(app: &mut App, doc: &Document, source: &str) {
-    match lang::compile(EDITED_FILE, source) {
+    let Some(shared) = app.me.upgrade() else {
+        return;
+    };
+    set_diagnostics(doc, r#"<p class="ok">Compiling…</p>"#);
+    let doc = doc.clone();
+    compiler_worker::compile(EDITED_FILE, source, move |compiled| {
+        App::update(&shared, |app| applied(app, &doc, compiled));
+    });
+}
+
+/// What Apply ends in, once the compiler answered.
+fn applied(app: &mut App, doc: &Document, compiled: Result<Program, Report>) {
+    match compiled {
         Err(report) => set_diagnostics(doc, &diagnostics_html(&report)),
         Ok(program) => {
             let scenario = Scenario::new(Arc::new(program));
@@ -637,6 +653,7 @@ async fn decompress(bytes: &[u8], limit: usize) -> Result<Vec<u8>, String> {
 /// is explained and the default scenario loads.
 pub fn open_fragment(shared: &Shared, fragment: String) {
     let Some(doc) = document() else { return };
+    super::address_opened(&fragment);
     let opening = OPENING.get().wrapping_add(1);
     OPENING.set(opening);
     let token = match Link::source_token(&fragment) {
@@ -674,15 +691,25 @@ pub fn open_fragment(shared: &Shared, fragment: String) {
         if OPENING.get() != opening {
             return; // a newer link was opened meanwhile
         }
-        App::update(&shared, |app| {
-            app.opening_link = false;
-            match source {
-                Ok(source) => {
-                    TOKEN.set(Some((source.clone(), token)));
-                    super::open_link(app, &doc, &fragment, Some(&source));
-                }
-                Err(e) => super::refuse_link(app, &doc, &e),
+        let source = match source.and_then(|s| permalink::check_source(&s).map(|()| s)) {
+            Ok(source) => source,
+            Err(e) => {
+                App::update(&shared, |app| super::refuse_link(app, &doc, &e));
+                return;
             }
+        };
+        compiler_worker::compile(permalink::LINK_FILE, &source.clone(), move |compiled| {
+            if OPENING.get() != opening {
+                return; // a newer link was opened meanwhile
+            }
+            App::update(&shared, |app| {
+                app.opening_link = false;
+                let program = compiled.map_err(|report| permalink::source_error(&report));
+                if program.is_ok() {
+                    TOKEN.set(Some((source, token)));
+                }
+                super::open_link(app, &doc, &fragment, Some(program));
+            });
         });
     });
 }

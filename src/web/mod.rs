@@ -7,6 +7,7 @@ pub mod bench;
 pub mod challenges;
 pub mod code;
 pub mod codec;
+pub mod compiler_worker;
 pub mod explorer_worker;
 pub mod live;
 pub mod view;
@@ -49,13 +50,36 @@ pub fn worker_url(name: &str) -> String {
     )
 }
 
-/// Starts worker `name` in the worker this wasm was loaded into; called by
-/// static/worker-loader.js. Returns false for a name racelab does not have.
-#[wasm_bindgen::prelude::wasm_bindgen(js_name = startWorker)]
+/// The URL that starts worker `name` (`explorer` or `compiler`) of the
+/// analysis build: the explorer and the compiler, a build of their own
+/// (src/bin/analysis.rs) that a first visit does not load; it loads the
+/// first time the learner explores, edits or opens a version-2 link. Its
+/// files have fixed names, so the page's own wasm name goes along as a
+/// version: a browser never pairs a cached analysis build with a newer page.
+pub fn analysis_url(name: &str) -> String {
+    let page = worker_url(name);
+    let version = page.rsplit("&wasm=").next().unwrap_or_default().to_string();
+    format!("worker-loader.js?w={name}&js=analysis.js&wasm=analysis_bg.wasm&v={version}")
+}
+
+/// Starts worker `name` of the page's build (an actor) in the worker this
+/// wasm was loaded into; called by static/worker-loader.js through the
+/// page binary's `startWorker` export (src/main.rs). Returns false for a
+/// name the page's build does not have.
 pub fn start_worker(name: &str) -> bool {
     match name {
         actor_worker::NAME => actor_worker::register(),
+        _ => return false,
+    }
+    true
+}
+
+/// Starts worker `name` of the analysis build (see [`analysis_url`]);
+/// called through src/bin/analysis.rs's `startWorker` export.
+pub fn start_analysis_worker(name: &str) -> bool {
+    match name {
         explorer_worker::NAME => explorer_worker::register(),
+        compiler_worker::NAME => compiler_worker::register(),
         _ => return false,
     }
     true
@@ -294,10 +318,27 @@ fn location_hash() -> String {
         .unwrap_or_default()
 }
 
+thread_local! {
+    /// What the address bar's fragment held when the page last wrote it or
+    /// opened it. Anything else there was put by someone else (a pasted
+    /// link, back and forward), and its `hashchange` opens it.
+    static ADDRESS: std::cell::RefCell<Option<String>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Notes that the page is opening `hash` (with its `#`, or empty).
+fn address_opened(hash: &str) {
+    ADDRESS.set(Some(hash.to_string()));
+}
+
 /// Writes the current state's permalink into the address bar (without
 /// adding a browser history entry per delivery). A custom protocol's link
 /// is written once its source is compressed (see [`code::fragment`]).
+/// Never over a link someone else put there and the page has not opened
+/// yet, nor while a link is being opened.
 fn write_permalink(app: &App) {
+    if app.opening_link {
+        return;
+    }
     let Some(fragment) = code::fragment(app) else {
         return;
     };
@@ -305,22 +346,36 @@ fn write_permalink(app: &App) {
         code::note_length(&doc, &fragment);
     }
     let fragment = format!("#{fragment}");
-    if location_hash() == fragment {
+    let now = location_hash();
+    if now == fragment {
+        ADDRESS.set(Some(fragment));
+        return;
+    }
+    if ADDRESS.with_borrow(|a| a.as_ref().is_some_and(|a| *a != now)) {
         return;
     }
     if let Some(window) = web_sys::window() {
         if let Ok(history) = window.history() {
-            let _ =
-                history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&fragment));
+            if history
+                .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&fragment))
+                .is_ok()
+            {
+                ADDRESS.set(Some(fragment));
+            }
         }
     }
 }
 
-/// Opens a permalink (a version-2 one with its source decompressed); a bad
-/// one is explained and the default scenario loads.
-fn open_link(app: &mut App, doc: &Document, fragment: &str, source: Option<&str>) {
+/// Opens a permalink (a version-2 one with its source decompressed and
+/// compiled); a bad one is explained and the default scenario loads.
+fn open_link(
+    app: &mut App,
+    doc: &Document,
+    fragment: &str,
+    program: Option<Result<Program, crate::permalink::LinkError>>,
+) {
     app.opening_link = false;
-    match Link::parse_with_source(fragment, source) {
+    match Link::parse_compiled(fragment, program) {
         Ok(link) => {
             show_scenario(doc, &link.scenario);
             app.load_link(link);
