@@ -52,7 +52,11 @@ pub fn source_error(report: &lang::Report) -> LinkError {
     LinkError(format!(
         "the link's protocol has {} error{}: {}",
         report.diagnostics.len(),
-        if report.diagnostics.len() == 1 { "" } else { "s" },
+        if report.diagnostics.len() == 1 {
+            ""
+        } else {
+            "s"
+        },
         first.join("; ")
     ))
 }
@@ -276,16 +280,19 @@ impl Link {
         let predicted = match predicted {
             None => None,
             Some("") => Some(Default::default()),
-            Some(text) => Some(
-                text.split('.')
-                    .map(|i| i.parse::<usize>().ok().filter(|&i| i < candidates))
-                    .collect::<Option<_>>()
-                    .ok_or_else(|| {
+            Some(text) => {
+                // Inserted, not collected: see Scenario::candidates.
+                let mut picks = std::collections::BTreeSet::new();
+                for i in text.split('.') {
+                    let pick = i.parse::<usize>().ok().filter(|&i| i < candidates);
+                    picks.insert(pick.ok_or_else(|| {
                         LinkError(format!(
                             "the link's prediction p={text:?} names no candidate outcome"
                         ))
-                    })?,
-            ),
+                    })?);
+                }
+                Some(picks)
+            }
         };
         Ok(Link {
             scenario,

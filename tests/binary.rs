@@ -28,7 +28,10 @@ fn programs() -> Vec<(String, Program)> {
             }
         }
     }
-    assert!(all.len() > lang::BUILTINS.len() + 2, "the test files were found");
+    assert!(
+        all.len() > lang::BUILTINS.len() + 2,
+        "the test files were found"
+    );
     all
 }
 
@@ -84,7 +87,27 @@ fn damaged_bytes_never_panic() {
 fn nesting_is_bounded() {
     // Expr::Not (tag 15) nested far deeper than any checked program: refused, not a stack overflow.
     let deep = vec![15u8; 100_000];
-    assert_eq!(binary::decode_all::<racelab::lang::program::Expr>(&deep), None);
+    assert_eq!(
+        binary::decode_all::<racelab::lang::program::Expr>(&deep),
+        None
+    );
     // Lengths past the end are refused before anything is allocated for them.
-    assert_eq!(binary::decode_all::<Vec<String>>(&[0xff, 0xff, 0xff, 0xff, 0x0f]), None);
+    assert_eq!(
+        binary::decode_all::<Vec<String>>(&[0xff, 0xff, 0xff, 0xff, 0x0f]),
+        None
+    );
+}
+
+#[test]
+fn a_built_in_source_is_known_by_its_digest() {
+    for (name, source) in lang::BUILTINS {
+        assert_eq!(
+            lang::builtin_digest(name),
+            Some(lang::digest(source)),
+            "{name}"
+        );
+        let edited = format!("{source}// edited\n");
+        assert_ne!(lang::builtin_digest(name), Some(lang::digest(&edited)));
+    }
+    assert_eq!(lang::builtin_digest("no-such-protocol"), None);
 }

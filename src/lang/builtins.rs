@@ -29,3 +29,11 @@ builtins!(
     "web-api-retry",
     "idempotent-retry",
 );
+
+/// A source's digest (64-bit FNV-1a of its bytes): tells a fetched copy of
+/// a built-in's file from another version of it.
+pub fn digest(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+    })
+}

@@ -42,7 +42,7 @@ pub fn compile(file: &str, source: &str) -> Result<Program, Report> {
 
 #[cfg(not(target_arch = "wasm32"))]
 pub use builtins::BUILTINS;
-pub use builtins::NAMES as BUILTIN_NAMES;
+pub use builtins::{digest, NAMES as BUILTIN_NAMES};
 
 /// The file extension of protocol files.
 pub const EXTENSION: &str = "race";
@@ -52,13 +52,40 @@ pub const EXTENSION: &str = "race";
 /// and a first visit does not load the compiler; the tests check that
 /// what was built equals compiling the files now. `None` for an unknown
 /// name.
+///
+/// In the browser's build a built-in's `source` is empty: the sources are
+/// not in the wasm (the page fetches the one it shows, and checks it with
+/// [`builtin_digest`]). Natively it is the file's text.
 pub fn builtin(name: &str) -> Option<Arc<Program>> {
-    static COMPILED: OnceLock<Vec<Arc<Program>>> = OnceLock::new();
-    let compiled = COMPILED.get_or_init(|| {
-        let bytes = include_bytes!(concat!(env!("OUT_DIR"), "/builtins.bin"));
-        let programs: Vec<Program> = binary::decode_all(bytes).unwrap_or_default();
-        programs.into_iter().map(Arc::new).collect()
-    });
     let i = BUILTIN_NAMES.iter().position(|n| *n == name)?;
-    compiled.get(i).cloned()
+    compiled().get(i).map(|(program, _)| program.clone())
+}
+
+/// The [`digest`] of a built-in's source.
+pub fn builtin_digest(name: &str) -> Option<u64> {
+    let i = BUILTIN_NAMES.iter().position(|n| *n == name)?;
+    compiled().get(i).map(|(_, digest)| *digest)
+}
+
+fn compiled() -> &'static [(Arc<Program>, u64)] {
+    static COMPILED: OnceLock<Vec<(Arc<Program>, u64)>> = OnceLock::new();
+    COMPILED.get_or_init(|| {
+        let bytes = include_bytes!(concat!(env!("OUT_DIR"), "/builtins.bin"));
+        let stored: Vec<(Program, u64)> = binary::decode_all(bytes).unwrap_or_default();
+        stored
+            .into_iter()
+            .enumerate()
+            .map(|(_i, (mut program, digest))| {
+                #[cfg(not(target_arch = "wasm32"))]
+                {
+                    program.source = BUILTINS[_i].1.to_string();
+                }
+                #[cfg(target_arch = "wasm32")]
+                {
+                    program.source.clear();
+                }
+                (Arc::new(program), digest)
+            })
+            .collect()
+    })
 }

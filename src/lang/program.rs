@@ -9,7 +9,6 @@
 //! length and one per element of its capacity, unused ones kept 0 so equal
 //! states are equal vectors.
 
-
 use super::diag::Span;
 
 /// The most fields a message kind may have.

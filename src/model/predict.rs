@@ -55,19 +55,18 @@ impl Scenario {
     /// The shapes a learner chooses from, in a fixed order: the protocol's
     /// candidates, sorted, each once.
     pub fn candidates(&self) -> Vec<Shape> {
-        match self.instance() {
-            Ok(inst) => inst
-                .candidates()
-                .into_iter()
-                .map(|(left, count)| Shape {
+        // Sets built by inserting, here and below: collecting into one
+        // sorts first, and each sort is kilobytes of the page's wasm.
+        let mut shapes = BTreeSet::new();
+        if let Ok(inst) = self.instance() {
+            for (left, count) in inst.candidates() {
+                shapes.insert(Shape {
                     left,
                     count: count.max(0) as usize,
-                })
-                .collect::<BTreeSet<_>>()
-                .into_iter()
-                .collect(),
-            Err(_) => Vec::new(),
+                });
+            }
         }
+        shapes.into_iter().collect()
     }
 
     /// A shape in words, for this scenario.
@@ -81,7 +80,11 @@ impl Scenario {
     /// Grades the candidates `claimed` (indices into [`Scenario::candidates`])
     /// against the outcomes that are `possible`.
     pub fn grade(&self, claimed: &BTreeSet<usize>, possible: &[Outcome]) -> Grade {
-        let possible: BTreeSet<Shape> = possible.iter().filter_map(|o| self.shape_of(o)).collect();
+        let mut shapes = BTreeSet::new();
+        for shape in possible.iter().filter_map(|o| self.shape_of(o)) {
+            shapes.insert(shape);
+        }
+        let possible = shapes;
         let mut grade = Grade {
             found: vec![],
             missed: vec![],

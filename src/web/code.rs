@@ -34,8 +34,8 @@ use super::view::esc;
 use crate::lang::highlight::{describe_lines, highlight_lines};
 use crate::lang::syntax::MAX_SOURCE_BYTES;
 use crate::lang::{self, Program, Report};
-use crate::permalink;
 use crate::model::{Scenario, Schedule, Step};
+use crate::permalink;
 use crate::permalink::{base64url_decode, base64url_encode, Link, LinkError, LONG_LINK};
 
 // The compression streams, bound here: web-sys has them only behind
@@ -70,8 +70,13 @@ thread_local! {
     /// decompressed when another is opened is dropped, not opened late
     /// over the newer one.
     static OPENING: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
-    /// What the code region holds: the protocol (by address) and the lines marked.
-    static DRAWN: RefCell<Option<(usize, Vec<u32>)>> = const { RefCell::new(None) };
+    /// What the code region holds: the protocol (by address), the lines
+    /// marked, and whether its source was there to show.
+    static DRAWN: RefCell<Option<(usize, Vec<u32>, bool)>> = const { RefCell::new(None) };
+    /// The built-ins' sources fetched so far, by name, or why one could not
+    /// be; a fetch under way is in FETCHING.
+    static SOURCES: RefCell<Vec<(String, Result<String, String>)>> = const { RefCell::new(Vec::new()) };
+    static FETCHING: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
     /// The lines highlighted for the Deliver button under the pointer or focus.
     static NEXT: RefCell<Vec<u32>> = const { RefCell::new(Vec::new()) };
 }
@@ -133,9 +138,11 @@ pub fn code_html(source: &str, marked: &[u32]) -> String {
 /// lines marked; then scrolls the first marked line into the region's view
 /// (the region only, not the page).
 pub fn draw(doc: &Document, app: &App, marked: &[u32]) {
+    let source = source(app);
     let key = (
         Arc::as_ptr(&app.scenario.protocol) as usize,
         marked.to_vec(),
+        source.is_ok(),
     );
     if DRAWN.with_borrow(|d| d.as_ref() == Some(&key)) {
         return;
@@ -143,7 +150,10 @@ pub fn draw(doc: &Document, app: &App, marked: &[u32]) {
     let Some(region) = doc.get_element_by_id("code") else {
         return;
     };
-    region.set_inner_html(&code_html(&app.scenario.protocol.source, marked));
+    match &source {
+        Ok(source) => region.set_inner_html(&code_html(source, marked)),
+        Err(why) => region.set_inner_html(&format!(r#"<p class="loading">{}</p>"#, esc(why))),
+    }
     DRAWN.set(Some(key));
     NEXT.with_borrow_mut(Vec::clear);
     if let Some(name) = doc.get_element_by_id("code-name") {
@@ -164,6 +174,84 @@ pub fn draw(doc: &Document, app: &App, marked: &[u32]) {
             region.set_scroll_top(top.max(0));
         }
     }
+}
+
+/// The source of the protocol on show: its own or, for a built-in (whose
+/// source is not in the wasm, see [`lang::builtin`]), its file once
+/// fetched; this starts fetching it. `Err` says why there is none yet.
+pub fn source(app: &App) -> Result<String, String> {
+    let p = &app.scenario.protocol;
+    if !p.source.is_empty() {
+        return Ok(p.source.clone());
+    }
+    if let Some(known) = known_source(&p.name) {
+        return known;
+    }
+    fetch_source(app, &p.name);
+    Err(format!("Loading {}.{}…", p.name, lang::EXTENSION))
+}
+
+/// A built-in's source, if it was fetched (or could not be).
+fn known_source(name: &str) -> Option<Result<String, String>> {
+    SOURCES.with_borrow(|s| s.iter().find(|(n, _)| n == name).map(|(_, r)| r.clone()))
+}
+
+/// Fetches built-in `name`'s file (`protocols/NAME.race`, beside the page),
+/// checks it is the version this page was built with, and redraws.
+fn fetch_source(app: &App, name: &str) {
+    if lang::builtin_digest(name).is_none() || FETCHING.with_borrow(|f| f.iter().any(|n| n == name))
+    {
+        return;
+    }
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    FETCHING.with_borrow_mut(|f| f.push(name.to_string()));
+    let url = format!(
+        "protocols/{name}.{}?v={}",
+        lang::EXTENSION,
+        super::page_version()
+    );
+    let promise = window.fetch_with_str(&url);
+    let me = app.me.clone();
+    let name = name.to_string();
+    spawn_local(async move {
+        let text = async {
+            let response: web_sys::Response =
+                JsFuture::from(promise).await.ok()?.dyn_into().ok()?;
+            if !response.ok() {
+                return None;
+            }
+            JsFuture::from(response.text().ok()?)
+                .await
+                .ok()?
+                .as_string()
+        }
+        .await;
+        let file = format!("{name}.{}", lang::EXTENSION);
+        let result = match text {
+            Some(text) if Some(lang::digest(&text)) == lang::builtin_digest(&name) => Ok(text),
+            Some(_) => Err(format!(
+                "{file} on this site is from another version of racelab than this page: reloading the page may help."
+            )),
+            None => Err(format!(
+                "{file} could not be loaded: reloading the page may help."
+            )),
+        };
+        FETCHING.with_borrow_mut(|f| f.retain(|n| *n != name));
+        SOURCES.with_borrow_mut(|s| s.push((name, result)));
+        if let Some(shared) = me.upgrade() {
+            App::update(&shared, |app| {
+                // An editor opened before the source arrived gets it now.
+                if let (Some(doc), Ok(source)) = (document(), source(app)) {
+                    if let Some(area) = textarea(&doc).filter(|a| a.value().is_empty()) {
+                        area.set_value(&source);
+                        update_gutter(&doc);
+                    }
+                }
+            });
+        }
+    });
 }
 
 /// Highlights the handler that delivering `step` would run (none: clears).
@@ -234,7 +322,7 @@ pub fn open_editor(app: &App, doc: &Document) {
         return;
     };
     if editor.has_attribute("hidden") {
-        area.set_value(&app.scenario.protocol.source);
+        area.set_value(&source(app).unwrap_or_default());
         let _ = editor.remove_attribute("hidden");
         update_gutter(doc);
         set_diagnostics(doc, "");
@@ -354,7 +442,14 @@ fn applied(app: &mut App, doc: &Document, compiled: Result<Program, Report>) {
     match compiled {
         Err(report) => set_diagnostics(doc, &diagnostics_html(&report)),
         Ok(program) => {
-            let scenario = Scenario::new(Arc::new(program));
+            // A built-in's own text, applied unchanged, is that built-in.
+            let unchanged = known_source(&program.name)
+                .and_then(Result::ok)
+                .is_some_and(|s| s == program.source);
+            let scenario = match Scenario::builtin(&program.name) {
+                Some(builtin) if unchanged => builtin,
+                _ => Scenario::new(Arc::new(program)),
+            };
             set_diagnostics(
                 doc,
                 &format!(
@@ -388,7 +483,8 @@ pub fn revert(app: &mut App, doc: &Document) {
     };
     let scenario = Scenario::builtin(&name).unwrap_or_default();
     if let Some(area) = textarea(doc) {
-        area.set_value(&scenario.protocol.source);
+        let source = known_source(scenario.name()).and_then(Result::ok);
+        area.set_value(&source.unwrap_or_default());
     }
     update_gutter(doc);
     set_diagnostics(
@@ -431,7 +527,13 @@ pub fn save_file(app: &App, doc: &Document) {
         .is_some_and(|e| !e.has_attribute("hidden"));
     let source = match (open, textarea(doc)) {
         (true, Some(area)) => area.value(),
-        _ => app.scenario.protocol.source.clone(),
+        _ => match source(app) {
+            Ok(source) => source,
+            Err(why) => {
+                set_diagnostics(doc, &format!(r#"<p class="ok">{}</p>"#, esc(&why)));
+                return;
+            }
+        },
     };
     let parts = Array::of1(&JsValue::from_str(&source));
     let options = BlobPropertyBag::new();
@@ -725,7 +827,7 @@ pub fn opened(app: &mut App, doc: &Document) {
         .get_element_by_id("editor")
         .is_some_and(|e| !e.has_attribute("hidden"));
     if let (true, Some(area)) = (open, textarea(doc)) {
-        area.set_value(&app.scenario.protocol.source);
+        area.set_value(&source(app).unwrap_or_default());
         update_gutter(doc);
     }
 }

@@ -64,7 +64,9 @@ pub fn register() {
             }
         });
     }));
-    CompilerWorker::registrar().encoding::<WireCodec>().register();
+    CompilerWorker::registrar()
+        .encoding::<WireCodec>()
+        .register();
 }
 
 // ---------------------------------------------------------------- the page's side

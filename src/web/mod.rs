@@ -57,9 +57,17 @@ pub fn worker_url(name: &str) -> String {
 /// files have fixed names, so the page's own wasm name goes along as a
 /// version: a browser never pairs a cached analysis build with a newer page.
 pub fn analysis_url(name: &str) -> String {
-    let page = worker_url(name);
-    let version = page.rsplit("&wasm=").next().unwrap_or_default().to_string();
-    format!("worker-loader.js?w={name}&js=analysis.js&wasm=analysis_bg.wasm&v={version}")
+    format!(
+        "worker-loader.js?w={name}&js=analysis.js&wasm=analysis_bg.wasm&v={}",
+        page_version()
+    )
+}
+
+/// The page's version, for files with fixed names (the analysis build,
+/// the built-ins' sources): its own wasm's hashed name.
+pub fn page_version() -> String {
+    let page = worker_url("");
+    page.rsplit("&wasm=").next().unwrap_or_default().to_string()
 }
 
 /// Starts worker `name` of the page's build (an actor) in the worker this
