@@ -23,7 +23,8 @@ import { start, median } from '../tests/e2e/harness.mjs';
 const LOADS = Number(process.env.LOADS ?? 9);
 const BUDGET_KB = 160;
 const dist = new URL('../dist/', import.meta.url).pathname;
-const files = readdirSync(dist).filter((f) => statSync(dist + f).isFile()).sort();
+// Every file of dist/, by its path in it (examples/x.race).
+const files = readdirSync(dist, { recursive: true }).filter((f) => statSync(dist + f).isFile()).sort();
 const sizes = new Map(files.map((f) => {
   const body = readFileSync(dist + f);
   return [f, { raw: body.length, gz: gzipSync(body, { level: 9 }).length }];
@@ -34,15 +35,22 @@ const interactive = async (page) => {
   await page.waitForFunction(() => performance.getEntriesByName('racelab-interactive').length > 0, null, { timeout: 20000 });
   return page.evaluate(() => performance.getEntriesByName('racelab-interactive')[0].startTime);
 };
+// Where a load's time goes: the wasm fetched, the page's code started
+// (compiled and instantiated), interactive.
+const phases = (page) => page.evaluate(() => ({
+  wasm: performance.getEntriesByType('resource').find((e) => e.name.endsWith('_bg.wasm'))?.responseEnd ?? NaN,
+  start: performance.getEntriesByName('racelab-start')[0]?.startTime ?? NaN,
+  interactive: performance.getEntriesByName('racelab-interactive')[0].startTime,
+}));
 
 // What a first visit fetches: requests from the page and its workers.
 {
   const context = await env.browser.newContext();
   const fetched = new Set();
+  const base = new URL(env.url).pathname;
   context.on('request', (r) => {
     const path = new URL(r.url()).pathname;
-    const file = path.slice(path.lastIndexOf('/') + 1) || 'index.html';
-    fetched.add(file);
+    if (path.startsWith(base)) fetched.add(path.slice(base.length) || 'index.html');
   });
   const page = await context.newPage();
   await page.goto(env.url);
@@ -62,7 +70,7 @@ const interactive = async (page) => {
     console.log(`| ${name(f)} | ${s.raw.toLocaleString('en')} | ${s.gz.toLocaleString('en')} |`);
   }
   const unknown = [...fetched].filter((f) => !sizes.has(f));
-  if (unknown.length) console.log(`(also asked for, not in dist/: ${unknown.join(', ')})`);
+  if (unknown.length) throw new Error(`a first visit asked for files that are not in dist/: ${unknown.join(', ')}`);
   console.log(`| **total** | ${raw.toLocaleString('en')} | **${gz.toLocaleString('en')}** (${(gz / 1000).toFixed(1)} KB; budget ${BUDGET_KB} KB: ${gz <= BUDGET_KB * 1000 ? 'within' : 'OVER'}) |`);
   console.log('');
   console.log('| in dist/, not fetched by a first visit | bytes | gzip -9 |');
@@ -75,11 +83,13 @@ const interactive = async (page) => {
 
 const cold = [];
 const warm = [];
+const coldPhases = [];
 for (let i = 0; i < LOADS; i++) {
   const context = await env.browser.newContext();
   const page = await context.newPage();
   await page.goto(env.url);
   cold.push(await interactive(page));
+  coldPhases.push(await phases(page));
   await page.reload();
   warm.push(await interactive(page));
   await context.close();
@@ -92,4 +102,6 @@ console.log('|---|---:|---:|---:|');
 for (const [name, xs] of [['cold cache (fresh context)', cold], ['warm (reload)', warm]]) {
   console.log(`| ${name} | ${ms(median(xs))} | ${ms(Math.min(...xs))} | ${ms(Math.max(...xs))} |`);
 }
+const at = (key) => ms(median(coldPhases.map((p) => p[key])));
+console.log(`\ncold, median: wasm fetched at ${at('wasm')}, the page's code started at ${at('start')}, interactive at ${at('interactive')}`);
 console.log(`\nbudget: interactive in at most 300 ms (cold median): ${median(cold) <= 300 ? 'within' : 'OVER'}`);

@@ -523,11 +523,15 @@ fn nth_step(app: &App, n: usize) -> Option<Step> {
 
 /// The page's entry point.
 pub fn start() {
-    // In a worker this same wasm is loaded to host an actor or the explorer
-    // (see [`start_worker`]): there is no page to start.
+    // In a worker this same wasm is loaded to host an actor (see
+    // [`start_worker`]): there is no page to start.
     let Some(window) = web_sys::window() else {
         return;
     };
+    if let Some(performance) = window.performance() {
+        // For benches/budget.mjs: the wasm is compiled and running.
+        let _ = performance.mark("racelab-start");
+    }
     install_panic_hook();
     let Some(doc) = window.document() else { return };
     let shared = App::new(Rc::new(|app: &App| {
