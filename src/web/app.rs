@@ -25,7 +25,7 @@ use super::explorer_worker::{self, ExplorerWorker};
 use crate::model::{ActorId, ActorState, Msg, Network, Scenario, Schedule, Step, System, World};
 use crate::permalink::Link;
 use crate::timeline::{Entry, Refused, Timeline, Travel};
-use crate::wire::{FromActor, FromExplorer, Summary, ToActor, ToExplorer};
+use crate::wire::{FateSummary, FromActor, FromExplorer, Summary, ToActor, ToExplorer};
 
 /// The page's explorer stops here rather than exhaust the tab's memory
 /// (about 100 bytes a state).
@@ -50,6 +50,23 @@ pub struct Explored {
     pub elapsed_ms: f64,
     pub comparison: bool,
 }
+
+/// The point of no return of one whole run (the deliveries on show and the
+/// undone ones after them): asked of the explorer's worker (or taken from
+/// an exploration, when the run is one of its witnesses).
+pub struct RunFate {
+    pub scenario: Scenario,
+    pub run: Schedule,
+    /// `None` while the worker works it out.
+    pub result: Option<Result<FateSummary, String>>,
+}
+
+/// A run's point of no return is looked for within this many states a
+/// search (then the page says it is too large).
+pub const FATE_MAX_STATES: u32 = 3_000_000;
+
+/// Autoplay's speeds, in deliveries a second.
+pub const SPEEDS: [f64; 5] = [0.25, 0.5, 1.0, 2.0, 4.0];
 
 /// How long a worker may take to answer before the page says it failed.
 /// Generous: a cold start compiles the worker's wasm.
@@ -131,6 +148,20 @@ pub struct App {
     pub base: String,
     /// A link's protocol is being decompressed: nothing to deliver yet.
     pub opening_link: bool,
+    /// The point of no return of the run on show, once it is a finished run.
+    pub fate: Option<RunFate>,
+    /// An explorer worker of its own that finds it (closed once it answers).
+    fate_worker: Option<WorkerBridge<ExplorerWorker>>,
+    fate_generation: u32,
+    /// Autoplay: stepping forward through the run's undone deliveries.
+    pub playing: bool,
+    /// Deliveries a second, one of [`SPEEDS`].
+    pub speed: f64,
+    /// Pause once the point of no return is reached.
+    pub stop_at_point: bool,
+    /// Where this play pauses by itself (the point of no return, if asked).
+    play_stop: Option<usize>,
+    play_generation: u32,
 }
 
 impl App {
@@ -169,6 +200,14 @@ impl App {
                 custom: None,
                 base: scenario_name,
                 opening_link: false,
+                fate: None,
+                fate_worker: None,
+                fate_generation: 0,
+                playing: false,
+                speed: 1.0,
+                stop_at_point: false,
+                play_stop: None,
+                play_generation: 0,
             })
         })
     }
@@ -178,6 +217,7 @@ impl App {
         let on_change = {
             let mut app = shared.borrow_mut();
             f(&mut app);
+            app.follow_fate();
             app.on_change.clone()
         };
         on_change(&shared.borrow());
@@ -187,6 +227,7 @@ impl App {
     pub fn live_workers(&self) -> usize {
         self.slots.iter().filter(|s| s.bridge.is_some()).count()
             + usize::from(self.explorer.is_some())
+            + usize::from(self.fate_worker.is_some())
             + self.live.as_ref().map_or(0, |b| b.workers())
     }
 
@@ -463,7 +504,218 @@ impl App {
                 self.explorer = None;
                 self.exploring = None;
             }
+            // Answered by the fate worker, not this one.
+            FromExplorer::Fate { .. } => {}
         }
+    }
+
+    /// The whole run: the deliveries on show, then the undone ones.
+    pub fn whole_run(&self) -> Schedule {
+        let mut run = self.timeline.schedule();
+        run.0.extend(self.timeline.future().0);
+        run
+    }
+
+    /// The point of no return of the run on show, if it is known.
+    pub fn known_fate(&self) -> Option<&FateSummary> {
+        let fate = self.fate.as_ref()?;
+        match &fate.result {
+            Some(Ok(summary)) if fate.scenario == self.scenario && fate.run == self.whole_run() => {
+                Some(summary)
+            }
+            _ => None,
+        }
+    }
+
+    /// Keeps [`App::fate`] about the run on show: when that run (with its
+    /// future) is a finished one, with no worker terminated, its point of
+    /// no return is taken from an exploration's witness or asked of an
+    /// explorer worker of its own; otherwise there is none.
+    fn follow_fate(&mut self) {
+        if self.busy() || self.failure.is_some() {
+            return;
+        }
+        let run = self.whole_run();
+        if self
+            .fate
+            .as_ref()
+            .is_some_and(|f| f.run == run && f.scenario == self.scenario)
+        {
+            return;
+        }
+        self.fate = None;
+        self.fate_worker = None;
+        self.fate_generation = self.fate_generation.wrapping_add(1);
+        let finished = self.terminated_after().is_none()
+            && self
+                .system
+                .replay(&run)
+                .is_ok_and(|(world, _)| world.is_final());
+        if !finished || run.is_empty() {
+            return;
+        }
+        let shown = run.display(self.system.server_letter);
+        let known = self
+            .explored
+            .iter()
+            .chain(self.fix_explored.iter())
+            .filter(|e| e.summary.scenario == self.scenario)
+            .flat_map(|e| &e.summary.outcomes)
+            .find(|o| o.witness == shown)
+            .and_then(|o| o.fate.clone());
+        if known.is_some() {
+            self.fate = Some(RunFate {
+                scenario: self.scenario.clone(),
+                run,
+                result: known.map(Ok),
+            });
+            return;
+        }
+        let generation = self.fate_generation;
+        let me = self.me.clone();
+        let bridge = ExplorerWorker::spawner()
+            .encoding::<WireCodec>()
+            .with_loader(true)
+            .callback(move |msg| {
+                if let Some(app) = me.upgrade() {
+                    App::update(&app, |app| app.on_fate(generation, msg));
+                }
+            })
+            .spawn(&super::analysis_url(explorer_worker::NAME));
+        bridge.send(ToExplorer::Fate {
+            scenario: self.scenario.clone(),
+            schedule: run.clone(),
+            max_states: FATE_MAX_STATES,
+        });
+        self.fate_worker = Some(bridge);
+        self.fate = Some(RunFate {
+            scenario: self.scenario.clone(),
+            run,
+            result: None,
+        });
+    }
+
+    fn on_fate(&mut self, generation: u32, msg: FromExplorer) {
+        if generation != self.fate_generation {
+            return;
+        }
+        if let FromExplorer::Fate {
+            scenario,
+            schedule,
+            fate,
+            ..
+        } = msg
+        {
+            self.fate_worker = None; // the worker closes
+            if let Some(f) = self.fate.as_mut() {
+                if f.scenario == scenario && f.run == schedule {
+                    f.result = Some(fate);
+                }
+            }
+        }
+    }
+
+    /// Follows the alternative at the point of no return: the run it
+    /// offers becomes a branch, which the stepper goes to at once (the run
+    /// left is kept as a branch in its place).
+    pub fn take_alternative(&mut self) {
+        let Some(run) = self
+            .known_fate()
+            .and_then(|f| f.alternative.as_ref())
+            .map(|a| a.run.clone())
+        else {
+            return;
+        };
+        if self.busy() || self.failure.is_some() {
+            return;
+        }
+        self.pause();
+        if let Some(i) = self.timeline.offer_branch(run) {
+            self.notice = None;
+            self.return_to_branch(i);
+        }
+    }
+
+    /// Autoplay: steps forward through the run's undone deliveries at
+    /// [`App::speed`], through the real workers; at the end of a run, it
+    /// first goes back to the start. Pauses at the end, or at the point of
+    /// no return if [`App::stop_at_point`].
+    pub fn play(&mut self) {
+        if self.playing || self.failure.is_some() {
+            return;
+        }
+        if self.timeline.next().is_none() {
+            if self.timeline.is_empty() || self.busy() {
+                return;
+            }
+            self.jump(0);
+        }
+        let point = self
+            .known_fate()
+            .map(|f| f.unsafe_from.unwrap_or(f.point_of_no_return) as usize);
+        self.play_stop = point.filter(|&p| self.stop_at_point && p > self.timeline.len());
+        self.playing = true;
+        self.play_generation = self.play_generation.wrapping_add(1);
+        self.schedule_tick(0);
+    }
+
+    pub fn pause(&mut self) {
+        self.playing = false;
+        self.play_stop = None;
+        self.play_generation = self.play_generation.wrapping_add(1);
+    }
+
+    pub fn toggle_play(&mut self) {
+        if self.playing {
+            self.pause();
+        } else {
+            self.play();
+        }
+    }
+
+    /// Autoplay can start: there is a run to play (ahead, or from the start).
+    pub fn can_play(&self) -> bool {
+        self.failure.is_none() && (self.timeline.next().is_some() || !self.timeline.is_empty())
+    }
+
+    pub fn set_speed(&mut self, speed: f64) {
+        if let Some(&s) = SPEEDS.iter().find(|&&s| s == speed) {
+            self.speed = s;
+        }
+    }
+
+    fn schedule_tick(&self, ms: i32) {
+        let me = self.me.clone();
+        let generation = self.play_generation;
+        super::after(ms, move || {
+            if let Some(app) = me.upgrade() {
+                App::update(&app, |app| app.tick(generation));
+            }
+        });
+    }
+
+    /// One autoplay step, once the last one (or the rewind) is answered.
+    fn tick(&mut self, generation: u32) {
+        if !self.playing || generation != self.play_generation {
+            return;
+        }
+        if self.failure.is_some() || self.timeline.next().is_none() {
+            return self.pause();
+        }
+        if self.busy() {
+            return self.schedule_tick(30);
+        }
+        if self.play_stop.is_some_and(|p| self.timeline.len() >= p) {
+            return self.pause();
+        }
+        self.step_forward();
+        // The last delivery, or the one at the point: paused as it goes out.
+        if self.timeline.next().is_none()
+            || self.play_stop.is_some_and(|p| self.timeline.len() >= p)
+        {
+            return self.pause();
+        }
+        self.schedule_tick((1000.0 / self.speed) as i32);
     }
 
     /// Loads a witness schedule of `scenario` (the current one or its fixed

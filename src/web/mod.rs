@@ -465,6 +465,8 @@ fn on_click(shared: &Shared, target: Element) {
             }
         }
         "reset" => app.reset(),
+        "play" => app.toggle_play(),
+        "alternative" => app.take_alternative(),
         "restart" => app.restart(),
         "edit" => with_doc(|d| code::open_editor(app, d)),
         "apply" => with_doc(|d| code::apply(app, d)),
@@ -598,6 +600,29 @@ pub fn start() {
             }
         });
     }
+    if let Some(select) = doc.get_element_by_id("speed") {
+        let shared = shared.clone();
+        let d = doc.clone();
+        listen(&select, "change", move |_| {
+            let speed = d
+                .get_element_by_id("speed")
+                .and_then(|e| e.dyn_into::<web_sys::HtmlSelectElement>().ok())
+                .and_then(|s| s.value().parse::<f64>().ok());
+            if let Some(speed) = speed {
+                App::update(&shared, |app| app.set_speed(speed));
+            }
+        });
+    }
+    if let Some(check) = doc.get_element_by_id("stop-at-point") {
+        let shared = shared.clone();
+        listen(&check, "change", move |e| {
+            let on = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
+                .is_some_and(|i| i.checked());
+            App::update(&shared, |app| app.stop_at_point = on);
+        });
+    }
     if let Some(slider) = doc.get_element_by_id("jitter") {
         let d = doc.clone();
         listen(&slider, "input", move |_| {
@@ -680,11 +705,23 @@ pub fn start() {
             let k = key.key();
             // Enter or Space on a diagram arrow acts like a click on it.
             if k == "Enter" || k == " " {
-                if let Some(el) = key.target().and_then(|t| t.dyn_into::<Element>().ok()) {
+                let target = key.target().and_then(|t| t.dyn_into::<Element>().ok());
+                if let Some(el) = &target {
                     if el.tag_name() == "g" && el.has_attribute("data-action") {
                         event.prevent_default();
-                        on_click(&shared, el);
+                        on_click(&shared, el.clone());
+                        return;
                     }
+                }
+                // Space plays and pauses, except on a control, which it
+                // presses as usual (the Play button itself included).
+                let on_control = target.as_ref().is_some_and(|el| {
+                    matches!(el.tag_name().as_str(), "BUTTON" | "A" | "SUMMARY")
+                        || el.closest("[contenteditable]").ok().flatten().is_some()
+                });
+                if k == " " && !on_control {
+                    event.prevent_default();
+                    App::update(&shared, App::toggle_play);
                 }
                 return;
             }
