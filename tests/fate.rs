@@ -234,3 +234,30 @@ fn unfinished_impossible_and_too_large_runs_are_refused() {
         Err(FateError::TooLarge { max_states: 10, .. })
     ));
 }
+
+#[test]
+fn the_page_gets_the_point_its_sentence_and_the_alternative_in_one_message() {
+    use racelab::wire::{FateSummary, FromExplorer};
+    let s = Scenario::default();
+    let run = Schedule::parse("1F-F1-2F-F2-2F-F2-3F-F3-1F-F1", 'F').unwrap();
+    let summary = FateSummary::new(&s, &run, &fate(&s, &run).unwrap());
+    assert_eq!(
+        (summary.point_of_no_return, summary.unsafe_from),
+        (5, Some(3))
+    );
+    let alt = summary.alternative.as_ref().unwrap();
+    assert_eq!(alt.at, 3);
+    assert_eq!(alt.what, "take 1 from Person 1 to Fridge");
+    assert_eq!(alt.run.display('F'), "1F-F1-1F-F1-3F-F3-2F-F2");
+    assert_eq!(alt.ends, "1 drink left; Person 1 got a drink");
+    assert!(summary.sentence.starts_with("After delivery 3 ("));
+    assert!(summary.states > 0);
+    let msg = FromExplorer::Fate {
+        scenario: s.clone(),
+        schedule: run.clone(),
+        fate: Ok(summary),
+        elapsed_ms: 1.5,
+    };
+    let bytes = postcard::to_allocvec(&msg).unwrap();
+    assert_eq!(postcard::from_bytes::<FromExplorer>(&bytes).unwrap(), msg);
+}

@@ -59,6 +59,8 @@ pub struct RunFate {
     pub run: Schedule,
     /// `None` while the worker works it out.
     pub result: Option<Result<FateSummary, String>>,
+    /// How long the worker took (not when taken from an exploration).
+    pub elapsed_ms: Option<f64>,
 }
 
 /// A run's point of no return is looked for within this many states a
@@ -568,6 +570,7 @@ impl App {
                 scenario: self.scenario.clone(),
                 run,
                 result: known.map(Ok),
+                elapsed_ms: None,
             });
             return;
         }
@@ -592,6 +595,7 @@ impl App {
             scenario: self.scenario.clone(),
             run,
             result: None,
+            elapsed_ms: None,
         });
     }
 
@@ -603,13 +607,14 @@ impl App {
             scenario,
             schedule,
             fate,
-            ..
+            elapsed_ms,
         } = msg
         {
             self.fate_worker = None; // the worker closes
             if let Some(f) = self.fate.as_mut() {
                 if f.scenario == scenario && f.run == schedule {
                     f.result = Some(fate);
+                    f.elapsed_ms = Some(elapsed_ms);
                 }
             }
         }

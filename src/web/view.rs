@@ -424,9 +424,11 @@ fn fate_sentence(app: &App) -> String {
         ),
         Some(Ok(f)) => {
             let mut html = format!(
-                r#"<p class="fate" data-point="{}" data-unsafe-from="{}">{}</p>"#,
+                r#"<p class="fate" data-point="{}" data-unsafe-from="{}" data-states="{}" data-elapsed-ms="{}">{}</p>"#,
                 f.point_of_no_return,
                 f.unsafe_from.map_or(String::new(), |u| u.to_string()),
+                f.states,
+                fate.elapsed_ms.map_or(String::new(), |ms| fixed(ms, 1)),
                 esc(&f.sentence)
             );
             if let Some(a) = &f.alternative {

@@ -139,3 +139,19 @@ test('the Deliver and Show me buttons are named by their visible text', async ()
   assert.equal(await page.getByRole('button', { name: /^Show me a schedule that ends with: / }).count(), 6);
   await page.close();
 });
+
+test('figure: the point of no return of a six-person run, found in the explorer worker', async (t) => {
+  // racelab why look-before-take --people 6 --drinks 4 --schedule ... says
+  // unsafe from 7, this very outcome from 13.
+  const run = '1F-F1-2F-F2-3F-F3-4F-F4-4F-F4-3F-F3-2F-F2-6F-F6-5F-F5-1F-F1';
+  const page = await open(env, `v=1&scenario=look-before-take&people=6&drinks=4&s=${run}`);
+  const fate = page.locator('#history p.fate[data-point]');
+  await fate.waitFor({ timeout: 30000 });
+  assert.equal(await fate.getAttribute('data-point'), '13');
+  assert.equal(await fate.getAttribute('data-unsafe-from'), '7');
+  const ms = Number(await fate.getAttribute('data-elapsed-ms'));
+  const states = Number(await fate.getAttribute('data-states'));
+  t.diagnostic(`point of no return of a 20-delivery run, 6 people / 4 drinks: ${ms.toFixed(0)} ms in the explorer worker, ${states} states searched`);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
