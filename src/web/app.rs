@@ -67,8 +67,16 @@ pub struct RunFate {
 /// search (then the page says it is too large).
 pub const FATE_MAX_STATES: u32 = 3_000_000;
 
-/// Autoplay's speeds, in deliveries a second.
-pub const SPEEDS: [f64; 5] = [0.25, 0.5, 1.0, 2.0, 4.0];
+/// Autoplay's speeds, as the Speed list writes them (deliveries a second),
+/// with the wait between deliveries: looked up, not parsed (parsing a
+/// float would bring its tables, some 15 KB, into the page's wasm).
+pub const SPEEDS: [(&str, i32); 5] = [
+    ("0.25", 4000),
+    ("0.5", 2000),
+    ("1", 1000),
+    ("2", 500),
+    ("4", 250),
+];
 
 /// How long a worker may take to answer before the page says it failed.
 /// Generous: a cold start compiles the worker's wasm.
@@ -157,10 +165,6 @@ pub struct App {
     fate_generation: u32,
     /// Autoplay: stepping forward through the run's undone deliveries.
     pub playing: bool,
-    /// Deliveries a second, one of [`SPEEDS`].
-    pub speed: f64,
-    /// Pause once the point of no return is reached.
-    pub stop_at_point: bool,
     /// Where this play pauses by itself (the point of no return, if asked).
     play_stop: Option<usize>,
     play_generation: u32,
@@ -206,8 +210,6 @@ impl App {
                 fate_worker: None,
                 fate_generation: 0,
                 playing: false,
-                speed: 1.0,
-                stop_at_point: false,
                 play_stop: None,
                 play_generation: 0,
             })
@@ -425,7 +427,28 @@ impl App {
     ) {
         self.cancel_explore();
         self.explorer_generation = self.explorer_generation.wrapping_add(1);
-        let generation = self.explorer_generation;
+        let bridge = self.spawn_explorer(
+            self.explorer_generation,
+            ToExplorer::Explore {
+                scenario,
+                reduce: symmetry,
+                max_states,
+            },
+        );
+        self.explorer = Some(bridge);
+        self.exploring = Some(Exploring {
+            symmetry,
+            states: 0,
+            elapsed_ms: 0.0,
+            comparison,
+        });
+    }
+
+    /// An explorer worker, given its first request; what it sends goes to
+    /// [`App::on_explorer`] with `generation`. (One way to spawn one, for
+    /// explorations and points of no return alike: each spawning site
+    /// would add its own copy of gloo-worker's glue to the page's wasm.)
+    fn spawn_explorer(&self, generation: u32, first: ToExplorer) -> WorkerBridge<ExplorerWorker> {
         let me = self.me.clone();
         let bridge = ExplorerWorker::spawner()
             .encoding::<WireCodec>()
@@ -436,18 +459,8 @@ impl App {
                 }
             })
             .spawn(&super::analysis_url(explorer_worker::NAME));
-        bridge.send(ToExplorer::Explore {
-            scenario,
-            reduce: symmetry,
-            max_states,
-        });
-        self.explorer = Some(bridge);
-        self.exploring = Some(Exploring {
-            symmetry,
-            states: 0,
-            elapsed_ms: 0.0,
-            comparison,
-        });
+        bridge.send(first);
+        bridge
     }
 
     /// Stops an exploration under way: the cancel goes through the worker's
@@ -461,6 +474,9 @@ impl App {
     }
 
     fn on_explorer(&mut self, generation: u32, msg: FromExplorer) {
+        if let FromExplorer::Fate { .. } = msg {
+            return self.on_fate(generation, msg);
+        }
         if generation != self.explorer_generation {
             return;
         }
@@ -506,7 +522,6 @@ impl App {
                 self.explorer = None;
                 self.exploring = None;
             }
-            // Answered by the fate worker, not this one.
             FromExplorer::Fate { .. } => {}
         }
     }
@@ -548,11 +563,10 @@ impl App {
         self.fate = None;
         self.fate_worker = None;
         self.fate_generation = self.fate_generation.wrapping_add(1);
+        // Asked for at the run's end; kept while going back and forth.
         let finished = self.terminated_after().is_none()
-            && self
-                .system
-                .replay(&run)
-                .is_ok_and(|(world, _)| world.is_final());
+            && self.timeline.next().is_none()
+            && self.world().is_final();
         if !finished || run.is_empty() {
             return;
         }
@@ -574,22 +588,14 @@ impl App {
             });
             return;
         }
-        let generation = self.fate_generation;
-        let me = self.me.clone();
-        let bridge = ExplorerWorker::spawner()
-            .encoding::<WireCodec>()
-            .with_loader(true)
-            .callback(move |msg| {
-                if let Some(app) = me.upgrade() {
-                    App::update(&app, |app| app.on_fate(generation, msg));
-                }
-            })
-            .spawn(&super::analysis_url(explorer_worker::NAME));
-        bridge.send(ToExplorer::Fate {
-            scenario: self.scenario.clone(),
-            schedule: run.clone(),
-            max_states: FATE_MAX_STATES,
-        });
+        let bridge = self.spawn_explorer(
+            self.fate_generation,
+            ToExplorer::Fate {
+                scenario: self.scenario.clone(),
+                schedule: run.clone(),
+                max_states: FATE_MAX_STATES,
+            },
+        );
         self.fate_worker = Some(bridge);
         self.fate = Some(RunFate {
             scenario: self.scenario.clone(),
@@ -641,10 +647,10 @@ impl App {
         }
     }
 
-    /// Autoplay: steps forward through the run's undone deliveries at
-    /// [`App::speed`], through the real workers; at the end of a run, it
+    /// Autoplay: steps forward through the run's undone deliveries at the
+    /// page's Speed, through the real workers; at the end of a run, it
     /// first goes back to the start. Pauses at the end, or at the point of
-    /// no return if [`App::stop_at_point`].
+    /// no return if the page's "Stop at the point of no return" is checked.
     pub fn play(&mut self) {
         if self.playing || self.failure.is_some() {
             return;
@@ -658,7 +664,8 @@ impl App {
         let point = self
             .known_fate()
             .map(|f| f.unsafe_from.unwrap_or(f.point_of_no_return) as usize);
-        self.play_stop = point.filter(|&p| self.stop_at_point && p > self.timeline.len());
+        let (_, stop_at_point) = super::autoplay_settings();
+        self.play_stop = point.filter(|&p| stop_at_point && p > self.timeline.len());
         self.playing = true;
         self.play_generation = self.play_generation.wrapping_add(1);
         self.schedule_tick(0);
@@ -681,12 +688,6 @@ impl App {
     /// Autoplay can start: there is a run to play (ahead, or from the start).
     pub fn can_play(&self) -> bool {
         self.failure.is_none() && (self.timeline.next().is_some() || !self.timeline.is_empty())
-    }
-
-    pub fn set_speed(&mut self, speed: f64) {
-        if let Some(&s) = SPEEDS.iter().find(|&&s| s == speed) {
-            self.speed = s;
-        }
     }
 
     fn schedule_tick(&self, ms: i32) {
@@ -720,7 +721,7 @@ impl App {
         {
             return self.pause();
         }
-        self.schedule_tick((1000.0 / self.speed) as i32);
+        self.schedule_tick(super::autoplay_settings().0);
     }
 
     /// Loads a witness schedule of `scenario` (the current one or its fixed

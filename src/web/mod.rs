@@ -518,6 +518,26 @@ fn symmetry_checked() -> bool {
         .is_none_or(|i| i.checked())
 }
 
+/// Autoplay's settings as the page shows them: the wait between
+/// deliveries (from the Speed list, 1 a second if it says anything else)
+/// and whether to stop at the point of no return. Read at each step, so a
+/// change takes effect at once.
+pub(crate) fn autoplay_settings() -> (i32, bool) {
+    let doc = web_sys::window().and_then(|w| w.document());
+    let field = |id: &str| doc.as_ref().and_then(|d| d.get_element_by_id(id));
+    let speed = field("speed")
+        .and_then(|e| e.dyn_into::<HtmlSelectElement>().ok())
+        .map(|s| s.value());
+    let wait = app::SPEEDS
+        .iter()
+        .find(|(text, _)| Some(*text) == speed.as_deref())
+        .map_or(1000, |&(_, ms)| ms);
+    let stop = field("stop-at-point")
+        .and_then(|e| e.dyn_into::<HtmlInputElement>().ok())
+        .is_some_and(|i| i.checked());
+    (wait, stop)
+}
+
 /// Delivers the n-th deliverable message (used by the digit shortcuts).
 fn nth_step(app: &App, n: usize) -> Option<Step> {
     app.net().deliverable().nth(n).map(|(step, _)| step)
@@ -598,29 +618,6 @@ pub fn start() {
                 ),
                 Err(e) => field_error(&d, "live-error", Some(&format!("{}.", e.message))),
             }
-        });
-    }
-    if let Some(select) = doc.get_element_by_id("speed") {
-        let shared = shared.clone();
-        let d = doc.clone();
-        listen(&select, "change", move |_| {
-            let speed = d
-                .get_element_by_id("speed")
-                .and_then(|e| e.dyn_into::<web_sys::HtmlSelectElement>().ok())
-                .and_then(|s| s.value().parse::<f64>().ok());
-            if let Some(speed) = speed {
-                App::update(&shared, |app| app.set_speed(speed));
-            }
-        });
-    }
-    if let Some(check) = doc.get_element_by_id("stop-at-point") {
-        let shared = shared.clone();
-        listen(&check, "change", move |e| {
-            let on = e
-                .target()
-                .and_then(|t| t.dyn_into::<HtmlInputElement>().ok())
-                .is_some_and(|i| i.checked());
-            App::update(&shared, |app| app.stop_at_point = on);
         });
     }
     if let Some(slider) = doc.get_element_by_id("jitter") {
