@@ -285,10 +285,9 @@ pub struct AlternativeSummary {
     pub at: u32,
     /// "take 1 from Person 1 to Fridge".
     pub what: String,
-    /// A whole run that takes it and avoids the outcome.
+    /// A whole run that takes it and avoids the outcome (how it ends is
+    /// in the sentence).
     pub run: Schedule,
-    /// How that run ends, in words.
-    pub ends: String,
 }
 
 impl FateSummary {
@@ -312,7 +311,6 @@ impl FateSummary {
                 at: a.at as u32,
                 what,
                 run: a.run.clone(),
-                ends: system.show_outcome(&a.outcome),
             }
         });
         FateSummary {

@@ -546,8 +546,10 @@ impl App {
 
     /// Keeps [`App::fate`] about the run on show: when that run (with its
     /// future) is a finished one, with no worker terminated, its point of
-    /// no return is taken from an exploration's witness or asked of an
-    /// explorer worker of its own; otherwise there is none.
+    /// no return is asked of an explorer worker of its own (also for an
+    /// exploration's witness, whose point the exploration lists: looking it
+    /// up here would cost the page's wasm more than the worker's search
+    /// costs in time); otherwise there is none.
     fn follow_fate(&mut self) {
         if self.busy() || self.failure.is_some() {
             return;
@@ -568,24 +570,6 @@ impl App {
             && self.timeline.next().is_none()
             && self.world().is_final();
         if !finished || run.is_empty() {
-            return;
-        }
-        let shown = run.display(self.system.server_letter);
-        let known = self
-            .explored
-            .iter()
-            .chain(self.fix_explored.iter())
-            .filter(|e| e.summary.scenario == self.scenario)
-            .flat_map(|e| &e.summary.outcomes)
-            .find(|o| o.witness == shown)
-            .and_then(|o| o.fate.clone());
-        if known.is_some() {
-            self.fate = Some(RunFate {
-                scenario: self.scenario.clone(),
-                run,
-                result: known.map(Ok),
-                elapsed_ms: None,
-            });
             return;
         }
         let bridge = self.spawn_explorer(

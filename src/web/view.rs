@@ -484,25 +484,16 @@ fn witness_fate(fate: Option<&FateSummary>) -> String {
     let Some(f) = fate else {
         return String::new();
     };
-    let text = match f.unsafe_from {
-        Some(0) => "unsafe whatever the order".to_string(),
-        Some(u) if u == f.point_of_no_return => {
-            format!("settled, unsafe, after delivery {u} of this schedule")
-        }
-        Some(u) => format!(
-            "unsafe after delivery {u} of this schedule, this very outcome after {}",
-            f.point_of_no_return
-        ),
-        None if f.point_of_no_return == 0 => "settled from the start".to_string(),
-        None => format!(
-            "settled after delivery {} of this schedule",
-            f.point_of_no_return
-        ),
+    // Deliveries counted from 1; "after delivery 0" is from the start.
+    let k = f.point_of_no_return;
+    let u = f.unsafe_from.map_or(String::new(), |u| u.to_string());
+    let unsafe_words = if u.is_empty() {
+        String::new()
+    } else {
+        format!("unsafe after delivery {u}, ")
     };
     format!(
-        r#"<span class="fate-note" data-point="{}" data-unsafe-from="{}">Point of no return: {text}</span>"#,
-        f.point_of_no_return,
-        f.unsafe_from.map_or(String::new(), |u| u.to_string()),
+        r#"<span class="fate-note" data-point="{k}" data-unsafe-from="{u}">Point of no return: {unsafe_words}this very outcome after delivery {k} of this schedule</span>"#
     )
 }
 

@@ -29,7 +29,7 @@ test("the reading's emptying run: the point of no return is the explorer's, and 
   await note.waitFor();
   const u = Number(await note.getAttribute('data-unsafe-from'));
   assert.equal(u, 3, 'Person 2\'s look answered before Person 1\'s take');
-  assert.match(await note.textContent(), new RegExp(`unsafe after delivery ${u} of this schedule`));
+  assert.match(await note.textContent(), new RegExp(`^Point of no return: unsafe after delivery ${u}, this very outcome after delivery 5 of this schedule$`));
 
   await page.getByRole('button', { name: `Show me a schedule that ends with: ${what}`, exact: true }).click();
   await settled(page);
