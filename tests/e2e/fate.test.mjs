@@ -34,7 +34,8 @@ test("the reading's emptying run: the point of no return is the explorer's, and 
   await page.getByRole('button', { name: `Show me a schedule that ends with: ${what}`, exact: true }).click();
   await settled(page);
   assert.match(page.url(), new RegExp(`&s=${EMPTYING}$`));
-  const sentence = page.locator('#history p.fate');
+  // Asked of the explorer's worker once the run has ended.
+  const sentence = page.locator('#history p.fate[data-point]');
   await sentence.waitFor();
   assert.equal(await sentence.getAttribute('data-unsafe-from'), String(u));
   assert.match(await sentence.textContent(), /^After delivery 3 \(Fridge received look from Person 2 and replied: took 0, 2 left\), the run ends unsafe whatever happens next/);
