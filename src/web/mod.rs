@@ -9,6 +9,7 @@ pub mod code;
 pub mod codec;
 pub mod compiler_worker;
 pub mod explorer_worker;
+pub mod hall;
 pub mod live;
 pub mod view;
 
@@ -472,6 +473,11 @@ fn on_click(shared: &Shared, target: Element) {
         "close-editor" => with_doc(code::close_editor),
         "diag" => with_doc(|d| code::go_to_diagnostic(d, &button)),
         "save-file" => with_doc(|d| code::save_file(app, d)),
+        "present" => hall::toggle_present(app),
+        "download-svg" => with_doc(|d| hall::download_svg(app, d)),
+        "download-png" => with_doc(|d| hall::download_png(app, d)),
+        "copy-markdown" => with_doc(|d| hall::copy_markdown(app, d)),
+        "copy-embed" => with_doc(|d| hall::copy_embed(app, d)),
         "open-file" => with_doc(|d| {
             if let Some(input) = d
                 .get_element_by_id("open-file")
@@ -731,6 +737,10 @@ pub fn start() {
                 }
                 "?" => {
                     open_help();
+                    true
+                }
+                "p" => {
+                    App::update(&shared, hall::toggle_present);
                     true
                 }
                 d if d.len() == 1 && d.chars().all(|c| ('1'..='9').contains(&c)) => {

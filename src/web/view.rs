@@ -58,14 +58,14 @@ fn set(doc: &Document, id: &'static str, html: &str) {
 
 /// Sets attribute `name` of `el` to `value`, unless it has that value
 /// already (setting it again would still count as a change).
-fn set_attr(el: &Element, name: &str, value: &str) {
+pub(super) fn set_attr(el: &Element, name: &str, value: &str) {
     if el.get_attribute(name).as_deref() != Some(value) {
         let _ = el.set_attribute(name, value);
     }
 }
 
 /// Adds or removes a boolean attribute (`hidden`, `disabled`) if it changes.
-fn flag(el: &Element, name: &str, on: bool) {
+pub(super) fn flag(el: &Element, name: &str, on: bool) {
     if el.has_attribute(name) != on {
         let _ = if on {
             el.set_attribute(name, "")
@@ -154,7 +154,7 @@ fn flight(app: &App) -> String {
 }
 
 /// One sentence about a delivery: what the receiver did, once it answered.
-fn narration(app: &App, entry: &Entry) -> String {
+pub(super) fn narration(app: &App, entry: &Entry) -> String {
     match entry.delivery() {
         Some(delivery) => app.system.narrate(&delivery),
         None => format!(
@@ -300,7 +300,7 @@ fn notice(app: &App) -> String {
 /// The run as a space-time diagram: a lifeline per actor, time going down,
 /// an arrow per message from its send to its delivery. Messages in flight
 /// are dashed; each delivered arrow is a button that jumps to just after it.
-fn diagram(app: &App) -> String {
+pub(super) fn diagram(app: &App) -> String {
     let n = app.system.actors();
     if n == 0 || !app.started() {
         return String::new();
@@ -887,6 +887,7 @@ pub fn render(app: &App) {
     // The code, with the lines the last delivery ran marked.
     let ran = super::code::lines_ran(app);
     super::code::draw(&doc, app, &ran);
+    super::hall::draw(&doc, app);
     // One sentence per delivery for screen readers, once it is complete,
     // with the lines it ran.
     if let Some(last) = app.past().last().filter(|e| e.handled.is_some()) {
