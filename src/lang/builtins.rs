@@ -7,9 +7,9 @@ macro_rules! builtins {
         pub const NAMES: [&str; [$($name),*].len()] = [$($name),*];
 
         /// The built-in protocols: name and source, in the page's order.
-        /// Not in the browser's build: there each source travels once, in
-        /// its compiled program (see `lang::builtin`).
-        #[cfg(not(target_arch = "wasm32"))]
+        /// A constant, so it is only in a build that uses it: the browser's
+        /// builds do not (the page fetches the file it shows, see
+        /// `lang::builtin`), and their wasm holds no source.
         pub const BUILTINS: [(&str, &str); NAMES.len()] =
             [$(($name, include_str!(concat!("../../protocols/", $name, ".race")))),*];
     };

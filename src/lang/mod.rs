@@ -40,7 +40,6 @@ pub fn compile(file: &str, source: &str) -> Result<Program, Report> {
     check::check(&ast, source).map_err(report)
 }
 
-#[cfg(not(target_arch = "wasm32"))]
 pub use builtins::BUILTINS;
 pub use builtins::{digest, NAMES as BUILTIN_NAMES};
 
@@ -67,6 +66,21 @@ pub fn builtin_digest(name: &str) -> Option<u64> {
     compiled().get(i).map(|(_, digest)| *digest)
 }
 
+/// Built-in `i` as stored, with its source: natively the file's text (the
+/// tests and the command line quote it); in the browser none, as the page
+/// fetches the file it shows and the sources stay out of the wasm.
+#[cfg(not(target_arch = "wasm32"))]
+fn with_source(mut program: Program, i: usize) -> Program {
+    program.source = BUILTINS[i].1.to_string();
+    program
+}
+
+#[cfg(target_arch = "wasm32")]
+fn with_source(mut program: Program, _: usize) -> Program {
+    program.source.clear();
+    program
+}
+
 fn compiled() -> &'static [(Arc<Program>, u64)] {
     static COMPILED: OnceLock<Vec<(Arc<Program>, u64)>> = OnceLock::new();
     COMPILED.get_or_init(|| {
@@ -75,17 +89,7 @@ fn compiled() -> &'static [(Arc<Program>, u64)] {
         stored
             .into_iter()
             .enumerate()
-            .map(|(_i, (mut program, digest))| {
-                #[cfg(not(target_arch = "wasm32"))]
-                {
-                    program.source = BUILTINS[_i].1.to_string();
-                }
-                #[cfg(target_arch = "wasm32")]
-                {
-                    program.source.clear();
-                }
-                (Arc::new(program), digest)
-            })
+            .map(|(i, (program, digest))| (Arc::new(with_source(program, i)), digest))
             .collect()
     })
 }
