@@ -29,6 +29,23 @@ pub fn draw(doc: &Document, app: &App) {
             None => flag(&root, "data-mode", false),
         }
     }
+    // In presenter mode each region scrolls inside itself, so each can be
+    // focused to scroll it from the keyboard.
+    let present = app.mode == Some(Mode::Present);
+    if let Ok(regions) = doc.query_selector_all(".board > section, .code-panel, .diagram-panel") {
+        for i in 0..regions.length() {
+            if let Some(el) = regions
+                .item(i)
+                .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
+            {
+                if present {
+                    set_attr(&el, "tabindex", "0");
+                } else {
+                    flag(&el, "tabindex", false);
+                }
+            }
+        }
+    }
     if let Some(button) = doc.get_element_by_id("present") {
         let on = app.mode == Some(Mode::Present);
         set_attr(&button, "aria-pressed", if on { "true" } else { "false" });
