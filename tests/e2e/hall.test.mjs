@@ -6,6 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { start, open, settled, deliver, ARTIFACTS } from './harness.mjs';
 
 let env;
@@ -100,12 +101,14 @@ test('embed mode shows only the stepper, the diagram and the status, and works i
   const src = /^<iframe src="([^"]+)" title="racelab: Polite: LOOK before you TAKE" width="\d+" height="\d+" loading="lazy"><\/iframe>$/.exec(snippet)?.[1];
   assert.ok(src, snippet);
   assert.equal(src, `${env.url}#${MID_RUN}&mode=embed`.replaceAll('&', '&amp;'));
-  // A course page on another site, with the snippet in it.
-  await page.route('https://course.example/week-5', (route) => route.fulfill({
-    contentType: 'text/html',
-    body: `<!doctype html><title>Week 5</title><h1>Week 5: races</h1>${snippet}`,
-  }));
-  await page.goto('https://course.example/week-5');
+  // A course page on a site of its own (another port, another origin),
+  // with the snippet in it.
+  const site = createServer((_, res) => {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+    res.end(`<!doctype html><title>Week 5</title><h1>Week 5: races</h1>${snippet}`);
+  });
+  await new Promise((ok) => site.listen(0, '127.0.0.1', ok));
+  await page.goto(`http://127.0.0.1:${site.address().port}/week-5`);
   const frame = await (await page.waitForSelector('iframe')).contentFrame();
   await frame.waitForFunction(() => document.querySelector('#app')?.dataset.busy === 'false');
   assert.equal(await frame.evaluate(() => document.documentElement.dataset.mode), 'embed');
@@ -123,6 +126,7 @@ test('embed mode shows only the stepper, the diagram and the status, and works i
   assert.ok(out.endsWith(`#${MID_RUN}-F1`), out);
   assert.deepEqual(page.errors, []);
   await page.context().close();
+  site.close();
 });
 
 test('a link opened in embed mode never shows the form, not even while loading', async () => {
