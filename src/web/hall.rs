@@ -17,7 +17,7 @@ use web_sys::{
 };
 
 use super::app::App;
-use super::view::{diagram, esc, flag, narration, set_attr};
+use super::view::{drawing, esc, flag, narration, set_attr};
 use crate::permalink::Mode;
 
 /// Sets the page's mode, title and description, and the links that depend
@@ -64,7 +64,7 @@ pub fn draw(doc: &Document, app: &App) {
 
 /// The scenario and where the run stands, in a line: the document's title.
 fn headline(app: &App) -> String {
-    let what = format!("{}, {}", app.scenario.title(), app.scenario.describe());
+    let what = format!("{} ({})", app.scenario.title(), settings(app));
     let n = app.timeline.len();
     if app.started() && app.finished() {
         let outcome = app.system.outcome(app.world());
@@ -77,6 +77,21 @@ fn headline(app: &App) -> String {
             if n == 1 { "y" } else { "ies" }
         )
     }
+}
+
+/// The scenario's parameters as the form shows them: "People 3, Drinks 2".
+/// (Not the protocol's summary, whose template engine the page's wasm
+/// does not otherwise need.)
+fn settings(app: &App) -> String {
+    let s = &app.scenario;
+    let mut out = String::new();
+    for (p, v) in s.protocol.params.iter().zip(&s.params) {
+        if !out.is_empty() {
+            out.push_str(", ");
+        }
+        let _ = write!(out, "{} {v}", p.label);
+    }
+    out
 }
 
 /// The document's description: what a shared link shows, for whoever
@@ -111,26 +126,11 @@ fn link_url(app: &App, mode: Option<Mode>) -> Option<String> {
 
 // ---------------------------------------------------------------- exports
 
-/// The diagram as a standalone SVG file: the one on the page, without its
-/// buttons, with its own light stylesheet (the page's may be dark) and a
-/// white background, so it prints on a handout.
-pub fn svg(app: &App) -> Option<String> {
-    let drawn = diagram(app);
-    if drawn.is_empty() {
-        return None;
-    }
-    let mut svg = drawn;
-    for attr in ["tabindex", "role", "data-action", "data-to"] {
-        svg = strip_attr(&svg, attr);
-    }
-    let svg = svg.replacen("<svg ", r#"<svg xmlns="http://www.w3.org/2000/svg" "#, 1);
-    let open_end = svg.find('>')? + 1;
-    Some(format!(
-        r##"{}<title>{}</title><style>{EXPORT_STYLE}</style><rect width="100%" height="100%" fill="#fff"/>{}"##,
-        &svg[..open_end],
-        esc(&headline(app)),
-        &svg[open_end..]
-    ))
+/// The diagram as a standalone SVG file, and its size: the one on the
+/// page, without its buttons, with its own light stylesheet (the page's
+/// may be dark) and a white background, so it prints on a handout.
+pub fn svg(app: &App) -> Option<(String, usize, usize)> {
+    drawing(app, Some((&headline(app), EXPORT_STYLE)))
 }
 
 /// The diagram's rules from the page's stylesheet, in its light colours.
@@ -139,30 +139,6 @@ const EXPORT_STYLE: &str = "text{font:12px system-ui,-apple-system,'Segoe UI',Ro
 .arrow line{stroke:#0b5cad;stroke-width:2}.arrow text{fill:#1b1b1f;paint-order:stroke;stroke:#fff;stroke-width:4px;stroke-linejoin:round}\
 .head{fill:#0b5cad}.arrow.inflight line{stroke-dasharray:5 4;stroke:#55555f}\
 .arrow.dropped line{stroke-dasharray:2 4;stroke:#a4161a}.arrow line.hit{display:none}";
-
-/// `text` without any ` name="…"` attribute (values are escaped, so hold
-/// no quote).
-fn strip_attr(text: &str, name: &str) -> String {
-    let needle = format!(" {name}=\"");
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find(&needle) {
-        out.push_str(&rest[..at]);
-        let value = &rest[at + needle.len()..];
-        rest = value.find('"').map_or("", |end| &value[end + 1..]);
-    }
-    out.push_str(rest);
-    out
-}
-
-/// The size an SVG of ours declares (`width="…" height="…"`).
-fn svg_size(svg: &str) -> Option<(u32, u32)> {
-    let number = |name: &str| -> Option<u32> {
-        let at = svg.find(&format!(" {name}=\""))? + name.len() + 3;
-        svg[at..].split('"').next()?.parse().ok()
-    };
-    Some((number("width")?, number("height")?))
-}
 
 /// A file name for this scenario's exports.
 fn file_name(app: &App, extension: &str) -> String {
@@ -208,7 +184,7 @@ fn download_url(doc: &Document, url: &str, name: &str) {
 
 pub fn download_svg(app: &App, doc: &Document) {
     match svg(app) {
-        Some(svg) => {
+        Some((svg, ..)) => {
             download_text(doc, &svg, "image/svg+xml", &file_name(app, "svg"));
             note(doc, "The diagram is downloading as an SVG file.");
         }
@@ -219,7 +195,7 @@ pub fn download_svg(app: &App, doc: &Document) {
 /// The diagram as a PNG at twice its size: the SVG drawn on a canvas (as
 /// a `data:` image, which the CSP allows and which does not taint it).
 pub fn download_png(app: &App, doc: &Document) {
-    let Some((svg, (w, h))) = svg(app).and_then(|s| svg_size(&s).map(|size| (s, size))) else {
+    let Some((svg, w, h)) = svg(app) else {
         note(doc, "There is no diagram yet: the workers are starting.");
         return;
     };
@@ -231,8 +207,8 @@ pub fn download_png(app: &App, doc: &Document) {
     let onload = Closure::once_into_js(move || {
         let painted = (|| {
             let canvas: HtmlCanvasElement = d.create_element("canvas").ok()?.dyn_into().ok()?;
-            canvas.set_width(w * 2);
-            canvas.set_height(h * 2);
+            canvas.set_width(w as u32 * 2);
+            canvas.set_height(h as u32 * 2);
             let ctx: CanvasRenderingContext2d = canvas.get_context("2d").ok()??.dyn_into().ok()?;
             ctx.scale(2.0, 2.0).ok()?;
             ctx.draw_image_with_html_image_element(&img, 0.0, 0.0)
@@ -265,7 +241,7 @@ pub fn markdown(app: &App, url: &str) -> String {
     let mut md = format!(
         "### {} ({})\n\n",
         md_escape(app.scenario.title()),
-        md_escape(&app.scenario.describe())
+        md_escape(&settings(app))
     );
     if app.past().is_empty() {
         md.push_str("No deliveries yet.\n");
@@ -305,7 +281,10 @@ fn where_it_stands(app: &App) -> String {
 fn md_escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
-        if "\\`*_[]<>#|~".contains(c) {
+        if matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '#' | '|' | '~'
+        ) {
             out.push('\\');
         }
         out.push(if c == '\n' { ' ' } else { c });

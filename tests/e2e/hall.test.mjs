@@ -204,7 +204,7 @@ test('the run copies as Markdown: the narration as a numbered list, with its per
   await page.locator('#export-note').filter({ hasText: 'Copied the run as Markdown' }).waitFor();
   const md = await page.evaluate(() => navigator.clipboard.readText());
   const lines = md.split('\n');
-  assert.equal(lines[0], '### Polite: LOOK before you TAKE (3 people, 2 drinks)');
+  assert.equal(lines[0], '### Polite: LOOK before you TAKE (People 3, Drinks 2)');
   const items = lines.filter((l) => /^\d+\. /.test(l));
   const history = await page.locator('#history li').allTextContents();
   assert.equal(items.length, history.length);
@@ -223,11 +223,11 @@ test('a shared link is titled and described by its run, with a favicon and a pre
   await settled(page);
   await page.waitForTimeout(300);
   assert.deepEqual(failed, [], 'nothing the page asks for is missing (favicon included)');
-  assert.equal(await page.title(), 'Thirsty: ask for N, 2 people, 2 drinks, each asking for 3 · racelab');
+  assert.equal(await page.title(), 'Thirsty: ask for N (People 2, Drinks 2, Ask 3) · racelab');
   const description = () => page.locator('meta[name="description"]').getAttribute('content');
-  assert.match(await description(), /Thirsty: ask for N, 2 people, 2 drinks/);
+  assert.match(await description(), /Thirsty: ask for N \(People 2, Drinks 2, Ask 3\)/);
   await deliver(page, 'take 3', 'Person 1', 'Fridge');
-  assert.equal(await page.title(), 'Thirsty: ask for N, 2 people, 2 drinks, each asking for 3, after 1 delivery · racelab');
+  assert.equal(await page.title(), 'Thirsty: ask for N (People 2, Drinks 2, Ask 3), after 1 delivery · racelab');
   const icon = await page.locator('link[rel="icon"]').getAttribute('href');
   const iconResponse = await page.request.get(new URL(icon, page.url()).href);
   assert.equal(iconResponse.status(), 200);
