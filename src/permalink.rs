@@ -202,6 +202,18 @@ impl Link {
         Ok(src.filter(|_| version == Some("2")))
     }
 
+    /// The built-in protocol a version-1 fragment names (its `scenario`),
+    /// to be at hand before [`Link::parse`] reads it; `None` otherwise.
+    pub fn builtin_name(fragment: &str) -> Option<&str> {
+        let fragment = fragment.strip_prefix('#').unwrap_or(fragment);
+        if fragment.len() > MAX_FRAGMENT || !fragment.split('&').any(|p| p == "v=1") {
+            return None;
+        }
+        fragment
+            .split('&')
+            .find_map(|p| p.strip_prefix("scenario="))
+    }
+
     /// Reads a fragment as [`Link::parse`] does; a version-2 fragment's
     /// protocol is `source`, its `src` already decompressed.
     pub fn parse_with_source(fragment: &str, source: Option<&str>) -> Result<Link, LinkError> {

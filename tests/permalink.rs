@@ -257,3 +257,15 @@ fn no_parameter_can_take_a_name_links_use_for_themselves() {
         );
     }
 }
+
+#[test]
+fn a_version_1_link_names_its_built_in_before_it_is_read() {
+    assert_eq!(
+        Link::builtin_name("#v=1&scenario=thirsty&people=2&s=1F"),
+        Some("thirsty")
+    );
+    assert_eq!(Link::builtin_name("s=&scenario=deadlock&v=1"), Some("deadlock"));
+    assert_eq!(Link::builtin_name("v=2&src=AAAA&scenario=thirsty"), None);
+    assert_eq!(Link::builtin_name(""), None);
+    assert_eq!(Link::builtin_name("v=1"), None);
+}

@@ -368,6 +368,18 @@ impl App {
     /// own worker; progress and the result arrive as messages.
     pub fn explore(&mut self, symmetry: bool) {
         self.start_explore(self.scenario.clone(), symmetry, PAGE_MAX_STATES, false);
+        // The fixed version, which the result offers to explore beside it,
+        // in the page by the time the result is shown.
+        if let Some(fixed) = self.scenario.protocol.fixed.clone() {
+            if crate::lang::builtin(&fixed).is_none() {
+                let me = self.me.clone();
+                super::protocols::with_builtin(&fixed, move |_| {
+                    if let Some(shared) = me.upgrade() {
+                        App::update(&shared, |_| {});
+                    }
+                });
+            }
+        }
     }
 
     /// Explores the fixed version of the current scenario, for the side by

@@ -752,7 +752,23 @@ pub fn open_fragment(shared: &Shared, fragment: String) {
             return;
         }
         Ok(None) => {
-            App::update(shared, |app| super::open_link(app, &doc, &fragment, None));
+            // A built-in the page has not loaded yet is fetched first.
+            let name = Link::builtin_name(&fragment)
+                .unwrap_or_default()
+                .to_string();
+            if lang::builtin(&name).is_none() && lang::builtin_digest(&name).is_some() {
+                App::update(shared, |app| app.opening_link = true);
+            }
+            let shared = shared.clone();
+            super::protocols::with_builtin(&name, move |loaded| {
+                if OPENING.get() != opening {
+                    return; // a newer link was opened meanwhile
+                }
+                App::update(&shared, |app| match loaded {
+                    Ok(()) => super::open_link(app, &doc, &fragment, None),
+                    Err(why) => super::refuse_link(app, &doc, &LinkError(why)),
+                });
+            });
             return;
         }
         Ok(Some(token)) => token.to_string(),
