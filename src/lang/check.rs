@@ -26,6 +26,10 @@ pub const MAX_OUTCOME_VALUES: usize = 64;
 /// The most local names in scope at once (fields, `let`s, loop variables).
 pub const MAX_LOCALS: usize = 256;
 
+/// The keys a permalink uses for itself (`src/permalink.rs`), which a
+/// parameter (written into links as `name=value`) cannot be named.
+pub const LINK_KEYS: [&str; 7] = ["v", "scenario", "src", "s", "t", "p", "mode"];
+
 /// Words that cannot name anything a protocol declares.
 pub(crate) const RESERVED: [&str; 40] = [
     "protocol",
@@ -296,6 +300,16 @@ impl Checker<'_> {
                     let taken: Vec<String> = self.params.iter().map(|p| p.name.clone()).collect();
                     let taken: Vec<&str> = taken.iter().map(String::as_str).collect();
                     if !self.fresh_name(name, &taken, "a parameter") {
+                        continue;
+                    }
+                    if LINK_KEYS.contains(&name.text.as_str()) {
+                        self.err(
+                            name.span,
+                            format!(
+                                "a parameter cannot be named `{}`: links use that name for themselves",
+                                name.text
+                            ),
+                        );
                         continue;
                     }
                     let label = self.plain(label, "a parameter's label");

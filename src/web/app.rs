@@ -131,6 +131,8 @@ pub struct App {
     pub base: String,
     /// A link's protocol is being decompressed: nothing to deliver yet.
     pub opening_link: bool,
+    /// Presenter or embed mode, as the link says (see `hall.rs`).
+    pub mode: Option<crate::permalink::Mode>,
 }
 
 impl App {
@@ -169,6 +171,7 @@ impl App {
                 custom: None,
                 base: scenario_name,
                 opening_link: false,
+                mode: None,
             })
         })
     }
@@ -247,6 +250,7 @@ impl App {
             schedule: self.timeline.schedule(),
             terminated_after: self.terminated_after(),
             predicted: self.predicted.clone(),
+            mode: self.mode,
         }
     }
 
@@ -283,6 +287,7 @@ impl App {
     /// Opens a (checked) permalink: fresh workers replay its schedule, and
     /// terminate the server where it says.
     pub fn load_link(&mut self, link: Link) {
+        self.mode = link.mode;
         self.load(link.scenario, link.schedule);
         if link.predicted.is_some() {
             self.predicted = link.predicted;
@@ -363,6 +368,18 @@ impl App {
     /// own worker; progress and the result arrive as messages.
     pub fn explore(&mut self, symmetry: bool) {
         self.start_explore(self.scenario.clone(), symmetry, PAGE_MAX_STATES, false);
+        // The fixed version, which the result offers to explore beside it,
+        // in the page by the time the result is shown.
+        if let Some(fixed) = self.scenario.protocol.fixed.clone() {
+            if crate::lang::builtin(&fixed).is_none() {
+                let me = self.me.clone();
+                super::protocols::with_builtin(&fixed, move |_| {
+                    if let Some(shared) = me.upgrade() {
+                        App::update(&shared, |_| {});
+                    }
+                });
+            }
+        }
     }
 
     /// Explores the fixed version of the current scenario, for the side by

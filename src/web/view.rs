@@ -58,14 +58,14 @@ fn set(doc: &Document, id: &'static str, html: &str) {
 
 /// Sets attribute `name` of `el` to `value`, unless it has that value
 /// already (setting it again would still count as a change).
-fn set_attr(el: &Element, name: &str, value: &str) {
+pub(super) fn set_attr(el: &Element, name: &str, value: &str) {
     if el.get_attribute(name).as_deref() != Some(value) {
         let _ = el.set_attribute(name, value);
     }
 }
 
 /// Adds or removes a boolean attribute (`hidden`, `disabled`) if it changes.
-fn flag(el: &Element, name: &str, on: bool) {
+pub(super) fn flag(el: &Element, name: &str, on: bool) {
     if el.has_attribute(name) != on {
         let _ = if on {
             el.set_attribute(name, "")
@@ -154,7 +154,7 @@ fn flight(app: &App) -> String {
 }
 
 /// One sentence about a delivery: what the receiver did, once it answered.
-fn narration(app: &App, entry: &Entry) -> String {
+pub(super) fn narration(app: &App, entry: &Entry) -> String {
     match entry.delivery() {
         Some(delivery) => app.system.narrate(&delivery),
         None => format!(
@@ -301,9 +301,16 @@ fn notice(app: &App) -> String {
 /// an arrow per message from its send to its delivery. Messages in flight
 /// are dashed; each delivered arrow is a button that jumps to just after it.
 fn diagram(app: &App) -> String {
+    drawing(app, None).map(|(svg, ..)| svg).unwrap_or_default()
+}
+
+/// The diagram, and its width and height; with `export` (the file's own
+/// stylesheet and title), a standalone SVG file without the page's buttons,
+/// for `hall.rs`'s downloads.
+pub(super) fn drawing(app: &App, export: Option<(&str, &str)>) -> Option<(String, usize, usize)> {
     let n = app.system.actors();
     if n == 0 || !app.started() {
-        return String::new();
+        return None;
     }
     let (col, row, left, top) = (120usize, 30usize, 70usize, 50usize);
     let now = app.timeline.len();
@@ -316,9 +323,21 @@ fn diagram(app: &App) -> String {
     let y_pending = |j: usize| y(now) + (j + 1) * row * 4 / 5;
     let width = 2 * left + (n - 1) * col;
     let height = y_pending(pending) + 24;
+    let (namespace, role, button) = match export {
+        None => ("", r#" role="group""#, true),
+        Some(_) => (r#" xmlns="http://www.w3.org/2000/svg""#, "", false),
+    };
     let mut svg = format!(
-        r#"<svg class="diagram" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="group" aria-label="Space-time diagram: {now} deliveries"><defs><marker id="head" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" class="head"/></marker></defs>"#
+        r#"<svg{namespace} class="diagram" width="{width}" height="{height}" viewBox="0 0 {width} {height}"{role} aria-label="Space-time diagram: {now} deliveries">"#
     );
+    if let Some((title, style)) = export {
+        let _ = write!(
+            svg,
+            r##"<title>{}</title><style>{style}</style><rect width="100%" height="100%" fill="#fff"/>"##,
+            esc(title)
+        );
+    }
+    svg.push_str(r#"<defs><marker id="head" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" class="head"/></marker></defs>"#);
     for i in 0..n {
         let id = ActorId(i as u8);
         let _ = write!(
@@ -347,9 +366,17 @@ fn diagram(app: &App) -> String {
         match a.delivered {
             Some(k) => {
                 let y2 = y(k);
+                if button {
+                    let _ = write!(
+                        svg,
+                        r#"<g class="arrow" tabindex="0" role="button" data-action="jump" data-to="{k}" aria-label="Delivery {k}: {label} from {from} to {to}. Jump to just after it.">"#
+                    );
+                } else {
+                    svg.push_str(r#"<g class="arrow">"#);
+                }
                 let _ = write!(
                     svg,
-                    r#"<g class="arrow" tabindex="0" role="button" data-action="jump" data-to="{k}" aria-label="Delivery {k}: {label} from {from} to {to}. Jump to just after it."><title>{k}. {label}: {from} → {to}</title><line class="hit" x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}"/><line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" marker-end="url(#head)"/><text x="{}" y="{}" text-anchor="middle">{label}</text></g>"#,
+                    r#"<title>{k}. {label}: {from} → {to}</title><line class="hit" x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}"/><line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" marker-end="url(#head)"/><text x="{}" y="{}" text-anchor="middle">{label}</text></g>"#,
                     // Near the head: each delivery row has exactly one, so
                     // labels of delivered messages never meet.
                     (x1 + 3 * x2) / 4,
@@ -379,7 +406,7 @@ fn diagram(app: &App) -> String {
         }
     }
     svg.push_str("</svg>");
-    svg
+    Some((svg, width, height))
 }
 
 /// The candidate outcomes to predict, then, once revealed, the grade.
@@ -887,6 +914,7 @@ pub fn render(app: &App) {
     // The code, with the lines the last delivery ran marked.
     let ran = super::code::lines_ran(app);
     super::code::draw(&doc, app, &ran);
+    super::hall::draw(&doc, app);
     // One sentence per delivery for screen readers, once it is complete,
     // with the lines it ran.
     if let Some(last) = app.past().last().filter(|e| e.handled.is_some()) {
