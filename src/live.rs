@@ -145,7 +145,7 @@ impl Run {
             return Ok(()); // posted before the run ended; not part of it
         }
         self.states[actor.index()] = Some(state);
-        self.schedule.push(Step { from, to: actor });
+        self.schedule.push(Step::new(from, actor));
         if failed {
             self.failed = true;
             for queue in &mut self.held {

@@ -382,10 +382,7 @@ impl Timeline {
                 dropped: false,
             });
             for &(to, msg) in &entry.sent {
-                let step = Step {
-                    from: entry.step.to,
-                    to,
-                };
+                let step = Step::new(entry.step.to, to);
                 queues.entry(step).or_default().push_back((k + 1, msg));
             }
         }

@@ -538,10 +538,7 @@ fn a_runtime_error_is_an_outcome_with_a_witness() {
         // Nothing can follow a failure.
         assert!(world.deliverable().next().is_none());
         let mut longer = o.witness.clone();
-        longer.0.push(Step {
-            from: ActorId::SERVER,
-            to: ActorId(1),
-        });
+        longer.0.push(Step::new(ActorId::SERVER, ActorId(1)));
         let err = system.replay(&longer).unwrap_err();
         assert_eq!(err.step, 3);
         assert!(err.reason.starts_with("the run already ended"), "{err}");

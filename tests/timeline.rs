@@ -601,7 +601,7 @@ fn every_point_of_every_run_can_be_returned_to() {
     let mut stack = vec![Schedule::default()];
     while let Some(s) = stack.pop() {
         let (world, _) = system.replay(&s).unwrap();
-        let next: Vec<Step> = world.net.deliverable().map(|(step, _)| step).collect();
+        let next: Vec<Step> = world.deliverable().map(|(step, _)| step).collect();
         if next.is_empty() {
             runs.push(s);
             continue;

@@ -4,6 +4,12 @@
 //! and only appends to the tails of others, so doing them in either order
 //! gives the same world. The classes are Mazurkiewicz traces.
 //!
+//! Under the other network semantics the same holds with the step named by
+//! its message rather than its place (an unordered channel's order can
+//! shift as others post to it), plus one rule: two losses, or two
+//! duplications, are dependent even to different receivers, since they
+//! spend one budget and the first may leave none for the second.
+//!
 //! Counted with sleep sets (partial-order reduction): at each state the
 //! deliveries are tried in channel order, and a delivery already tried at
 //! an ancestor, independent of everything done since, is asleep: trying it
@@ -21,17 +27,14 @@ use hashbrown::HashMap;
 use super::pack::pack;
 use super::symmetry::{Perm, Symmetry};
 use super::Count;
-use crate::model::{Outbox, Outcome, Scenario, Step, System, World};
-
-/// Channels as bits: `from * actors + to` (at most 16 × 16 actors).
-type Mask = u128;
+use crate::model::{Act, Msg, Outbox, Outcome, Scenario, Step, System, World};
 
 pub(crate) struct Traces {
     system: System,
     /// Every outcome the reduced walk reaches (with people renamed back).
     pub outcomes: BTreeSet<Outcome>,
     symmetry: Symmetry,
-    memo: HashMap<(Box<[u8]>, Mask), Count, Fixed>,
+    memo: HashMap<MemoKey, Count, Fixed>,
     limit: usize,
     pub transitions: u64,
 }
@@ -60,34 +63,49 @@ impl std::hash::Hasher for FxHasher {
     }
 }
 
-fn bit(step: Step, n: usize) -> Mask {
-    1 << (step.from.index() * n + step.to.index())
+/// A step as a sleep set holds it: its channel (`from * actors + to`),
+/// what the network does, and the message it picks by its content, not
+/// its position (which independent deliveries may shift in an unordered
+/// channel).
+type Key = (u16, Act, Msg);
+
+/// A representative's packed world and its renamed sleep set.
+type MemoKey = (Box<[u8]>, Box<[Key]>);
+
+/// A sleep set, sorted, so equal sets are equal vectors.
+type Sleep = Vec<Key>;
+
+fn sleep_key(step: Step, msg: Msg, n: usize) -> Key {
+    (
+        (step.from.index() * n + step.to.index()) as u16,
+        step.act,
+        msg,
+    )
 }
 
-/// The channels whose deliveries are independent of delivering on `step`.
-fn independent_of(step: Step, n: usize) -> Mask {
-    let mut mask: Mask = 0;
-    for from in 0..n {
-        for to in 0..n {
-            if to != step.to.index() {
-                mask |= 1 << (from * n + to);
-            }
-        }
-    }
-    mask
+/// Whether two steps are independent: either order gives the same world,
+/// and neither disables the other. They are when they go to different
+/// receivers (each picks a message of its own channel and only adds to
+/// others) and do not spend the same budget (two losses, or two
+/// duplications, may not both fit what is left).
+fn independent(a: Key, b: Key, n: usize) -> bool {
+    let to = |k: Key| usize::from(k.0) % n;
+    to(a) != to(b) && (a.1 != b.1 || a.1 == Act::Deliver)
 }
 
-fn rename(mask: Mask, perm: &Perm, n: usize) -> Mask {
-    let mut out = 0;
-    for slot in 0..n * n {
-        if mask & (1 << slot) != 0 {
-            let s = perm.step(Step {
-                from: crate::model::ActorId((slot / n) as u8),
-                to: crate::model::ActorId((slot % n) as u8),
-            });
-            out |= bit(s, n);
-        }
-    }
+fn rename(sleep: &[Key], perm: &Perm, n: usize) -> Sleep {
+    let mut out: Sleep = sleep
+        .iter()
+        .map(|&(slot, act, msg)| {
+            let slot = usize::from(slot);
+            let s = perm.step(Step::new(
+                crate::model::ActorId((slot / n) as u8),
+                crate::model::ActorId((slot % n) as u8),
+            ));
+            (sleep_key(s, msg, n).0, act, msg)
+        })
+        .collect();
+    out.sort_unstable();
     out
 }
 
@@ -105,18 +123,13 @@ impl Traces {
     }
 
     /// The classes of complete schedules from the initial state; `None`
-    /// when more than `limit` (state, sleep set) pairs would be needed, or
-    /// the system has more actors than the masks hold.
+    /// when more than `limit` (state, sleep set) pairs would be needed.
     pub fn count(&mut self) -> Option<Count> {
-        let n = self.system.actors();
-        if n * n > 128 {
-            return None;
-        }
         let init = self.system.init();
-        self.classes(&init, 0)
+        self.classes(&init, Vec::new())
     }
 
-    fn classes(&mut self, world: &World, sleep: Mask) -> Option<Count> {
+    fn classes(&mut self, world: &World, sleep: Sleep) -> Option<Count> {
         let n = self.system.actors();
         let mut key = Vec::new();
         let (perm, canonical_key) = match self.symmetry.canonical(world, &mut key) {
@@ -127,14 +140,17 @@ impl Traces {
                 (Perm::default(), plain)
             }
         };
-        let memo_key = (canonical_key.into_boxed_slice(), rename(sleep, &perm, n));
+        let memo_key = (
+            canonical_key.into_boxed_slice(),
+            rename(&sleep, &perm, n).into_boxed_slice(),
+        );
         if let Some(&c) = self.memo.get(&memo_key) {
             return Some(c);
         }
         if self.memo.len() >= self.limit {
             return None;
         }
-        let steps: Vec<Step> = world.deliverable().map(|(s, _)| s).collect();
+        let steps: Vec<(Step, Msg)> = world.deliverable().collect();
         let mut total = Count::default();
         if steps.is_empty() {
             total = Count::ONE;
@@ -142,20 +158,27 @@ impl Traces {
                 self.outcomes.insert(self.system.outcome(&member.world));
             }
         }
-        let mut tried: Mask = 0;
+        let mut tried: Sleep = Vec::new();
         let mut succ = world.clone();
         let mut sent = Outbox::new();
-        for step in steps {
-            let b = bit(step, n);
-            if sleep & b != 0 {
+        for (step, msg) in steps {
+            let k = sleep_key(step, msg, n);
+            if sleep.binary_search(&k).is_ok() {
                 continue;
             }
             succ.clone_from(world);
             self.system.deliver_into(&mut succ, step, &mut sent);
             self.transitions += 1;
-            let asleep = (sleep | tried) & independent_of(step, n);
+            let mut asleep: Sleep = sleep
+                .iter()
+                .chain(&tried)
+                .copied()
+                .filter(|&other| independent(other, k, n))
+                .collect();
+            asleep.sort_unstable();
+            asleep.dedup();
             total.add(self.classes(&succ, asleep)?);
-            tried |= b;
+            tried.push(k);
         }
         self.memo.insert(memo_key, total);
         Some(total)
