@@ -319,14 +319,15 @@ impl Search {
                 self.finals.push(i as u32);
             }
             // The successor starts as a copy of the world; after each step
-            // only what a delivery changes (the receiver, the network, a
-            // failure) is put back, not every actor's state.
+            // only what a delivery changes (the receiver, the network, the
+            // budgets, a failure) is put back, not every actor's state.
             self.succ.clone_from(&self.world);
             let mut changed = None;
             for &step in &self.steps {
                 if let Some(to) = changed.replace(step.to.index()) {
                     self.succ.states[to].clone_from(&self.world.states[to]);
                     self.succ.net.clone_from(&self.world.net);
+                    self.succ.faults = self.world.faults;
                     self.succ.failed = None;
                 }
                 let delivered = self
