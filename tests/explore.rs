@@ -159,7 +159,10 @@ fn small_scenarios() -> Vec<Scenario> {
     // An unordered network that loses and duplicates, one client.
     all.push(scenario("unreliable-post", &[]));
     all.push(scenario("unreliable-post", &[("losses", 2), ("drinks", 1)]));
-    all.push(scenario("unreliable-post", &[("retries", 0), ("copies", 0)]));
+    all.push(scenario(
+        "unreliable-post",
+        &[("retries", 0), ("copies", 0)],
+    ));
     all.push(scenario("retry-with-key", &[]));
     all.push(scenario("retry-with-key", &[("losses", 2)]));
     all

@@ -1190,6 +1190,11 @@ impl<'a> Parser<'a> {
             }
             "network" => {
                 self.bump();
+                if self.is_word("lose") || self.is_word("duplicate") {
+                    return self.error(
+                        "the network's order first, `fifo` or `unordered` (network fifo lose 1)",
+                    );
+                }
                 let order = self.name("the network's order: `fifo` or `unordered`")?;
                 let mut faults = Vec::new();
                 while self.is_word("lose") || self.is_word("duplicate") {
