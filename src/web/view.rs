@@ -93,7 +93,7 @@ fn actors(app: &App) -> String {
             .past()
             .iter()
             .rev()
-            .find(|e| e.step.to == id)
+            .find(|e| e.step.to == id && e.step.delivers())
             .map(|e| e.msg);
         let mut text = app.system.describe(id, state, last);
         if i == 0 && app.terminated_after().is_some() {
