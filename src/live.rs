@@ -296,7 +296,7 @@ impl Run {
             .position(|m| m == msg)
             .unwrap_or(0);
         let step = Step {
-            pick: pick.min(usize::from(u8::MAX)) as u8,
+            pick: pick.min(usize::from(u16::MAX)) as u16,
             act,
             ..Step::new(from, to)
         };

@@ -430,7 +430,7 @@ fn the_schedule_syntax_for_faults_round_trips() {
         ("1F.x", "step 1: \"x\" in \"1F.x\" is not a message's index"),
         ("1F-1F.lost.2", "step 2: \"1F.lost.2\" has too many parts"),
         ("1F.1.2.dup", "step 1: \"1F.1.2.dup\" has too many parts"),
-        ("1F.256", "is not a message's index (0 to 255)"),
+        ("1F.65536", "is not a message's index (0 to 65535)"),
         ("1F.+1", "is not a message's index"),
         (".lost", "does not start with two characters"),
     ] {

@@ -194,7 +194,8 @@ impl Network {
     /// (unordered: picking either of two equal messages is one step, as
     /// it gives one world); and for each message, delivering it, then, if
     /// `faults` allows and it is not a message to oneself, losing it, then
-    /// duplicating it.
+    /// duplicating it. (Past index 65,534 of one channel nothing is offered:
+    /// no protocol the explorer can finish comes near.)
     pub fn deliverable(&self, faults: Faults) -> impl Iterator<Item = (Step, Msg)> + '_ {
         let mut starts = 0;
         self.queue
@@ -208,13 +209,13 @@ impl Network {
                 let fresh = head || (self.unordered && self.queue[i - 1].1 != msg);
                 fresh.then(|| {
                     let step = Step {
-                        pick: (i - starts).min(usize::from(u8::MAX)) as u8,
+                        pick: (i - starts).min(usize::from(u16::MAX)) as u16,
                         ..self.step_of(slot)
                     };
                     (step, msg)
                 })
             })
-            .filter(|&(step, _)| usize::from(step.pick) < usize::from(u8::MAX))
+            .filter(|&(step, _)| step.pick < u16::MAX)
             .flat_map(move |(step, msg)| {
                 let faulty = step.from != step.to;
                 [Act::Deliver, Act::Lose, Act::Duplicate]

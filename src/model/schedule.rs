@@ -35,7 +35,7 @@ pub struct Step {
     pub to: ActorId,
     /// Which message of the channel: 0 is its head; more only where the
     /// network is unordered.
-    pub pick: u8,
+    pub pick: u16,
     pub act: Act,
 }
 
@@ -196,12 +196,12 @@ impl Schedule {
                 [] => {}
                 [index] => {
                     step.pick = index
-                        .parse::<u8>()
+                        .parse::<u16>()
                         .ok()
-                        .filter(|_| index.len() <= 3 && index.bytes().all(|c| c.is_ascii_digit()))
+                        .filter(|_| index.len() <= 5 && index.bytes().all(|c| c.is_ascii_digit()))
                         .ok_or_else(|| {
                             bad(format!(
-                                "{index:?} in {token:?} is not a message's index (0 to 255), \
+                                "{index:?} in {token:?} is not a message's index (0 to 65535), \
                                  `lost` or `dup`"
                             ))
                         })?;
