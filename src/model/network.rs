@@ -196,33 +196,15 @@ impl Network {
     /// `faults` allows and it is not a message to oneself, losing it, then
     /// duplicating it. (Past index 65,534 of one channel nothing is offered:
     /// no protocol the explorer can finish comes near.)
-    pub fn deliverable(&self, faults: Faults) -> impl Iterator<Item = (Step, Msg)> + '_ {
-        let mut starts = 0;
-        self.queue
-            .iter()
-            .enumerate()
-            .filter_map(move |(i, &(slot, msg))| {
-                let head = i == 0 || self.queue[i - 1].0 != slot;
-                if head {
-                    starts = i;
-                }
-                let fresh = head || (self.unordered && self.queue[i - 1].1 != msg);
-                fresh.then(|| {
-                    let step = Step {
-                        pick: (i - starts).min(usize::from(u16::MAX)) as u16,
-                        ..self.step_of(slot)
-                    };
-                    (step, msg)
-                })
-            })
-            .filter(|&(step, _)| step.pick < u16::MAX)
-            .flat_map(move |(step, msg)| {
-                let faulty = step.from != step.to;
-                [Act::Deliver, Act::Lose, Act::Duplicate]
-                    .into_iter()
-                    .filter(move |&act| act == Act::Deliver || (faulty && faults.allow(act)))
-                    .map(move |act| (step.with(act), msg))
-            })
+    pub fn deliverable(&self, faults: Faults) -> Deliverable<'_> {
+        Deliverable {
+            net: self,
+            faults,
+            next: 0,
+            start: 0,
+            current: None,
+            act: 0,
+        }
     }
 
     /// Every message in flight, channel by channel, head first.
@@ -256,5 +238,62 @@ impl Network {
             .slot(step.from, step.to)
             .map_or((0, 0), |slot| self.range(slot));
         self.queue[start..end].iter().map(|&(_, m)| m)
+    }
+}
+
+/// The steps [`Network::deliverable`] gives, in its order; an iterator of
+/// its own (not a chain of adapters) because the explorer asks for every
+/// state's.
+pub struct Deliverable<'a> {
+    net: &'a Network,
+    faults: Faults,
+    /// The next queue position to consider, and where its channel starts.
+    next: usize,
+    start: usize,
+    /// The message whose steps are being given, and the next act to try.
+    current: Option<(Step, Msg)>,
+    act: usize,
+}
+
+const ACTS: [Act; 3] = [Act::Deliver, Act::Lose, Act::Duplicate];
+
+impl Iterator for Deliverable<'_> {
+    type Item = (Step, Msg);
+
+    fn next(&mut self) -> Option<(Step, Msg)> {
+        let queue = &self.net.queue;
+        loop {
+            if let Some((step, msg)) = self.current {
+                while let Some(&act) = ACTS.get(self.act) {
+                    self.act += 1;
+                    if act == Act::Deliver || (step.from != step.to && self.faults.allow(act)) {
+                        return Some((step.with(act), msg));
+                    }
+                }
+                self.current = None;
+            }
+            let i = self.next;
+            let &(slot, msg) = queue.get(i)?;
+            self.next += 1;
+            if i == 0 || queue[i - 1].0 != slot {
+                self.start = i;
+            } else if !self.net.unordered || queue[i - 1].1 == msg {
+                continue; // not a head, or equal to the message before it
+            }
+            let Ok(pick) = u16::try_from(i - self.start) else {
+                continue;
+            };
+            if pick == u16::MAX {
+                continue;
+            }
+            self.current = Some((
+                Step {
+                    pick,
+                    ..self.net.step_of(slot)
+                },
+                msg,
+            ));
+            self.act = 0;
+        }
     }
 }
