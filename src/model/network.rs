@@ -158,6 +158,7 @@ impl Network {
     /// the channel has that many messages, and past the head only in an
     /// unordered network; a fault never touches a message an actor sent
     /// itself. (Budgets are the world's: see [`Network::deliverable`].)
+    #[inline]
     fn position(&self, step: Step) -> Option<usize> {
         let slot = self.slot(step.from, step.to)?;
         if step.act != Act::Deliver && step.from == step.to {
