@@ -636,3 +636,28 @@ fn the_new_goals_are_reached_where_they_should_be() {
         ]
     );
 }
+
+#[test]
+fn what_can_happen_next_comes_in_one_fixed_order() {
+    // Per message: deliver, lose, duplicate, while the budgets last; a
+    // timer (a message to oneself) only ever arrives.
+    let system = builtin("unreliable-post", &[]).system();
+    let codes = |world: &World| -> Vec<String> {
+        world
+            .deliverable()
+            .map(|(s, _)| s.display(system.server_letter))
+            .collect()
+    };
+    let world = system.init();
+    assert_eq!(codes(&world), ["1F", "1F.lost", "1F.dup", "11"]);
+    let (world, _) = system
+        .replay(&Schedule::parse("11-1F.dup", 'F').unwrap())
+        .unwrap();
+    // Two equal POSTs in 1F are one choice; the duplication budget is spent.
+    assert_eq!(codes(&world), ["F1", "F1.lost", "1F", "1F.lost", "11"]);
+    let (world, _) = system
+        .replay(&Schedule::parse("11-1F.dup-F1.lost", 'F').unwrap())
+        .unwrap();
+    assert_eq!(codes(&world), ["1F", "11"]);
+    assert_eq!(world.faults, Default::default());
+}
