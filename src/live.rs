@@ -16,8 +16,8 @@
 //! own delay and is posted when it ends, whatever was sent before it on
 //! its channel. Where the network may lose or duplicate messages, the same
 //! seeded generator decides, for each message between two actors while
-//! the budget lasts, whether it is lost (never posted) or duplicated
-//! (posted twice in a row). The run keeps a copy of the messages in flight
+//! the budget lasts, whether it is lost (never posted; probability 1/4)
+//! or else duplicated (posted twice in a row; 1/4). The run keeps a copy of the messages in flight
 //! as the model sees them, so every step it records (`1F.2`, `1F.lost`,
 //! `1F.dup`) is one the model accepts at that point. With a reliable FIFO
 //! network nothing more is drawn, so such runs are as they always were.
