@@ -119,7 +119,10 @@ fn a_built_in_source_is_known_by_its_digest() {
 fn each_built_in_loads_from_its_own_file_and_nothing_else_does() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/compiled-protocols");
     for name in lang::BUILTIN_NAMES {
-        assert!(lang::builtin_stored(name), "natively every built-in is held");
+        assert!(
+            lang::builtin_stored(name),
+            "natively every built-in is held"
+        );
         let bytes = std::fs::read(dir.join(format!("{name}.bin")))
             .unwrap_or_else(|e| panic!("{name}.bin: {e}"));
         let loaded = lang::load_builtin(name, &bytes).unwrap_or_else(|e| panic!("{name}: {e}"));

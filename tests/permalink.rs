@@ -264,8 +264,39 @@ fn a_version_1_link_names_its_built_in_before_it_is_read() {
         Link::builtin_name("#v=1&scenario=thirsty&people=2&s=1F"),
         Some("thirsty")
     );
-    assert_eq!(Link::builtin_name("s=&scenario=deadlock&v=1"), Some("deadlock"));
+    assert_eq!(
+        Link::builtin_name("s=&scenario=deadlock&v=1"),
+        Some("deadlock")
+    );
     assert_eq!(Link::builtin_name("v=2&src=AAAA&scenario=thirsty"), None);
     assert_eq!(Link::builtin_name(""), None);
     assert_eq!(Link::builtin_name("v=1"), None);
+}
+
+/// Steps that lose, duplicate or pick past the head travel in links as
+/// they print, and one the protocol's network does not allow is refused
+/// with the reason.
+#[test]
+fn links_carry_the_network_s_faults() {
+    let link = Link {
+        scenario: scenario("unreliable-post", &[("losses", 2)]),
+        schedule: Schedule::parse("1F.dup-1F-F1.1-F1.lost-11", 'F').unwrap(),
+        terminated_after: None,
+        predicted: None,
+        mode: None,
+    };
+    let fragment = link.to_fragment();
+    assert!(
+        fragment.ends_with("&s=1F.dup-1F-F1.1-F1.lost-11"),
+        "{fragment}"
+    );
+    assert_eq!(Link::parse(&fragment).unwrap(), link);
+    let refused = Link::parse("v=1&scenario=look-before-take&s=1F.dup")
+        .unwrap_err()
+        .to_string();
+    assert!(refused.contains("does not duplicate messages"), "{refused}");
+    let spent = Link::parse("v=1&scenario=unreliable-post&s=1F.lost-11-1F.lost")
+        .unwrap_err()
+        .to_string();
+    assert!(spent.contains("at most 1 message in a run"), "{spent}");
 }

@@ -22,7 +22,9 @@ use wasm_bindgen::JsCast;
 use super::actor_worker::ActorWorker;
 use super::codec::WireCodec;
 use super::explorer_worker::{self, ExplorerWorker};
-use crate::model::{ActorId, ActorState, Msg, Network, Scenario, Schedule, Step, System, World};
+use crate::model::{
+    ActorId, ActorState, Handled, Msg, Network, Scenario, Schedule, Step, System, World,
+};
 use crate::permalink::Link;
 use crate::timeline::{Entry, Refused, Timeline, Travel};
 use crate::wire::{FromActor, FromExplorer, Summary, ToActor, ToExplorer};
@@ -708,7 +710,7 @@ impl App {
         if self.busy() || self.failure.is_some() {
             return;
         }
-        if self.net().head(step).is_none() {
+        if self.system.check_step(self.world(), step).is_err() {
             return; // a stale button; the redraw will remove it
         }
         self.notice = None;
@@ -793,6 +795,13 @@ impl App {
         let Some(msg) = self.timeline.begin(step, by_hand) else {
             return;
         };
+        if !step.delivers() {
+            // The network lost it: no worker sees it, and the page, being
+            // the network, answers for the receiver at once.
+            let state = self.world().states[step.to.index()].clone();
+            self.timeline.answer(Handled::Lost, state, Vec::new(), None);
+            return self.continue_script();
+        }
         self.request(
             step.to.index(),
             ToActor::Deliver {

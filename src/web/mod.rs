@@ -23,7 +23,7 @@ use web_sys::{Document, Element, HtmlInputElement, HtmlSelectElement};
 
 use crate::lang::Program;
 use crate::model::scenario::parse_in_range;
-use crate::model::{Scenario, Schedule, Step};
+use crate::model::{Act, Scenario, Schedule, Step};
 use crate::permalink::Link;
 use app::{App, Shared};
 
@@ -529,7 +529,11 @@ fn symmetry_checked() -> bool {
 
 /// Delivers the n-th deliverable message (used by the digit shortcuts).
 fn nth_step(app: &App, n: usize) -> Option<Step> {
-    app.net().deliverable().nth(n).map(|(step, _)| step)
+    app.world()
+        .deliverable()
+        .filter(|(step, _)| step.act == Act::Deliver)
+        .nth(n)
+        .map(|(step, _)| step)
 }
 
 /// The page's entry point.

@@ -16,7 +16,7 @@ use web_sys::{Document, Element, HtmlElement};
 
 use super::app::App;
 use crate::model::system::ClientStatus;
-use crate::model::{ActorId, Handled};
+use crate::model::{Act, ActorId, Faults, Handled, Msg, Step};
 use crate::timeline::Entry;
 
 /// `&`, `<`, `>`, `"` and `'` made safe for text and attribute values.
@@ -93,7 +93,7 @@ fn actors(app: &App) -> String {
             .past()
             .iter()
             .rev()
-            .find(|e| e.step.to == id)
+            .find(|e| e.step.to == id && e.step.delivers())
             .map(|e| e.msg);
         let mut text = app.system.describe(id, state, last);
         if i == 0 && app.terminated_after().is_some() {
@@ -126,30 +126,79 @@ fn flight(app: &App) -> String {
     }
     let mut html = String::from(r#"<ol class="flight">"#);
     let disabled = if app.busy() { " disabled" } else { "" };
+    let unordered = app.net().unordered();
+    let steps: Vec<(Step, Msg)> = app.world().deliverable().collect();
     let mut number = 0;
-    for (step, head) in app.net().deliverable() {
+    for &(step, head) in steps.iter().filter(|(s, _)| s.act == Act::Deliver) {
         number += 1;
         let from = esc(&app.system.name(step.from));
         let to = esc(&app.system.name(step.to));
         let msg = esc(&app.system.show(head));
         let code = step.display(app.system.server_letter);
-        let queued: Vec<String> = app
-            .net()
-            .channel(step)
-            .skip(1)
-            .map(|m| esc(&app.system.show(m)))
-            .collect();
-        let behind = if queued.is_empty() {
-            String::new()
+        let behind = if unordered {
+            // Any message may arrive next, each is listed; equal ones once.
+            let copies = app.net().channel(step).filter(|&m| m == head).count();
+            if copies > 1 {
+                format!(r#"<span class="queued">×{copies}</span>"#)
+            } else {
+                String::new()
+            }
         } else {
-            format!(r#"<span class="queued">then: {}</span>"#, queued.join(", "))
+            let queued: Vec<String> = app
+                .net()
+                .channel(step)
+                .skip(1)
+                .map(|m| esc(&app.system.show(m)))
+                .collect();
+            if queued.is_empty() {
+                String::new()
+            } else {
+                format!(r#"<span class="queued">then: {}</span>"#, queued.join(", "))
+            }
         };
+        // What the network may do instead, within what is left of its budgets.
+        let mut faults = String::new();
+        for &(fault, _) in steps
+            .iter()
+            .filter(|(s, _)| s.channel() == step.channel() && s.pick == step.pick)
+            .filter(|(s, _)| s.act != Act::Deliver)
+        {
+            let word = match fault.act {
+                Act::Lose => "Lose",
+                _ => "Duplicate",
+            };
+            let _ = write!(
+                faults,
+                r#" <button type="button" class="fault" data-action="deliver" data-step="{}" aria-label="{word} {msg} from {from} to {to}"{disabled}>{word}</button>"#,
+                fault.display(app.system.server_letter)
+            );
+        }
         let _ = write!(
             html,
-            r#"<li><button type="button" class="deliver" data-action="deliver" data-step="{code}" aria-label="Deliver {msg} from {from} to {to}"{disabled}><kbd>{number}</kbd> <strong>{msg}</strong> <span class="route">{from} → {to}</span></button>{behind}</li>"#
+            r#"<li><button type="button" class="deliver" data-action="deliver" data-step="{code}" aria-label="Deliver {msg} from {from} to {to}"{disabled}><kbd>{number}</kbd> <strong>{msg}</strong> <span class="route">{from} → {to}</span></button>{faults}{behind}</li>"#
         );
     }
     html.push_str("</ol>");
+    html
+}
+
+/// What to notice in this protocol, and how its network behaves.
+fn about(app: &App) -> String {
+    let mut html = String::new();
+    if let Some(note) = &app.scenario.protocol.note {
+        let _ = write!(html, r#"<p class="lesson">{}</p>"#, esc(note));
+    }
+    let budgets = app.system.budgets();
+    let left = app.world().faults;
+    let mut words = format!("Network: {}", app.system.network_words());
+    if budgets != Faults::default() && left != budgets {
+        let _ = write!(
+            words,
+            " (still allowed: {} lost, {} duplicated)",
+            left.lose, left.duplicate
+        );
+    }
+    let _ = write!(html, r#"<p class="network">{}.</p>"#, esc(&words));
     html
 }
 
@@ -364,6 +413,16 @@ pub(super) fn drawing(app: &App, export: Option<(&str, &str)>) -> Option<(String
             esc(&app.system.name(a.step.to)),
         );
         match a.delivered {
+            Some(k) if a.lost => {
+                // Lost on the way: the arrow stops half way, at the step
+                // that lost it.
+                let (y2, xm) = (y(k), (x1 + x2) / 2);
+                let _ = write!(
+                    svg,
+                    r#"<g class="arrow lost" tabindex="0" role="button" data-action="jump" data-to="{k}" aria-label="Step {k}: {label} from {from} to {to}, lost by the network. Jump to just after it."><title>{k}. {label}: {from} → {to}, lost</title><line class="hit" x1="{x1}" y1="{y1}" x2="{xm}" y2="{y2}"/><line x1="{x1}" y1="{y1}" x2="{xm}" y2="{y2}"/><text x="{xm}" y="{}" text-anchor="middle">✕ {label} (lost)</text></g>"#,
+                    y2 - 6
+                );
+            }
             Some(k) => {
                 let y2 = y(k);
                 if button {
@@ -904,6 +963,7 @@ pub fn render(app: &App) {
         .is_some_and(|el| el.closest("#flight").ok().flatten().is_some());
     set(&doc, "actors", &actors(app));
     set(&doc, "flight", &flight(app));
+    set(&doc, "about-protocol", &about(app));
     set(&doc, "history", &history(app));
     set(&doc, "status", &status(app));
     set(&doc, "notice", &notice(app));
