@@ -414,7 +414,7 @@ fn to_json(scenario: &Scenario, report: &Report) -> String {
     let mut out = String::new();
     let _ = write!(
         out,
-        r#"{{"protocol":{},"states":{},"transitions":{},"schedules":{},"genuinely_different":{},"complete":{},"counts_exact":{},"symmetry":{},"outcomes":["#,
+        r#"{{"protocol":{},"states":{},"transitions":{},"schedules":{},"genuinely_different":{},"complete":{},"counts_exact":{},"symmetry":{},"network":{{"order":"{}","lose":{},"duplicate":{}}},"outcomes":["#,
         json_str(scenario.name()),
         report.states,
         report.transitions,
@@ -424,7 +424,14 @@ fn to_json(scenario: &Scenario, report: &Report) -> String {
             .map_or("null".to_string(), |t| t.value.to_string()),
         report.complete,
         report.counts_exact,
-        report.symmetry
+        report.symmetry,
+        if scenario.protocol.network.unordered {
+            "unordered"
+        } else {
+            "fifo"
+        },
+        system.budgets().lose,
+        system.budgets().duplicate,
     );
     let highest = system.highest(report.outcomes.iter().map(|o| &o.outcome));
     if !highest.is_empty() {
@@ -497,6 +504,9 @@ fn to_table(scenario: &Scenario, report: &Report) -> String {
     let letter = system.server_letter;
     let mut out = String::new();
     let _ = writeln!(out, "{}: {}", scenario.title(), scenario.describe());
+    if !scenario.protocol.network.is_reliable_fifo() {
+        let _ = writeln!(out, "Network: {}", system.network_words());
+    }
     let _ = writeln!(
         out,
         "{} states{}, {} transitions, {} complete schedules{}{}",

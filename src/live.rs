@@ -11,10 +11,23 @@
 //! page: a message is posted only after its send was reported, and each
 //! worker answers in order, so that order is a schedule the model accepts,
 //! and replaying it in the model must end in the workers' own states.
+//!
+//! Where the protocol's network is unordered, each message waits out its
+//! own delay and is posted when it ends, whatever was sent before it on
+//! its channel. Where the network may lose or duplicate messages, the same
+//! seeded generator decides, for each message between two actors while
+//! the budget lasts, whether it is lost (never posted; probability 1/4)
+//! or else duplicated (posted twice in a row; 1/4). The run keeps a copy of the messages in flight
+//! as the model sees them, so every step it records (`1F.2`, `1F.lost`,
+//! `1F.dup`) is one the model accepts at that point. With a reliable FIFO
+//! network nothing more is drawn, so such runs are as they always were.
 
 use std::collections::{BTreeMap, VecDeque};
 
-use crate::model::{ActorId, ActorState, Msg, Outbox, Outcome, Scenario, Schedule, Step};
+use crate::model::{
+    Act, ActorId, ActorState, Faults, Msg, Network, Outbox, Outcome, Scenario, Schedule, Step,
+    System,
+};
 
 /// The most runs one batch may ask for.
 pub const MAX_RUNS: u32 = 10_000;
@@ -53,8 +66,39 @@ pub enum Action {
         to: ActorId,
         msg: Msg,
     },
-    /// After `ms` milliseconds, call [`Run::release`] for this channel.
-    Wait { from: ActorId, to: ActorId, ms: u32 },
+    /// After `ms` milliseconds, call [`Run::release`] for this channel and
+    /// this `id`.
+    Wait {
+        from: ActorId,
+        to: ActorId,
+        ms: u32,
+        id: u32,
+    },
+}
+
+/// What the network does with a message, drawn when it is sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Fate {
+    Deliver,
+    Lose,
+    Duplicate,
+}
+
+/// A message waiting out its delay.
+#[derive(Clone, Copy, Debug)]
+struct Held {
+    id: u32,
+    msg: Msg,
+    fate: Fate,
+}
+
+/// A delivery posted to a worker and not yet answered.
+#[derive(Clone, Copy, Debug)]
+struct Posted {
+    from: ActorId,
+    msg: Msg,
+    /// The first of a duplicated message's two deliveries.
+    first_copy: bool,
 }
 
 /// One live run's bookkeeping.
@@ -64,14 +108,24 @@ pub struct Run {
     jitter_ms: u32,
     rng: Rng,
     /// Messages waiting out their delay, per channel (`from * actors + to`),
-    /// oldest first. A release posts the oldest, so channels stay FIFO
-    /// whatever order the timers fire in.
-    held: Vec<VecDeque<Msg>>,
+    /// oldest first. In a FIFO network a release posts the oldest, so
+    /// channels stay FIFO whatever order the timers fire in; in an
+    /// unordered one, the message whose delay ended.
+    held: Vec<VecDeque<Held>>,
     held_total: usize,
-    /// Per receiver: the senders of the deliveries posted to its worker and
-    /// not yet answered, oldest first (a worker answers in order).
-    posted: Vec<VecDeque<ActorId>>,
+    next_id: u32,
+    /// Per receiver: the deliveries posted to its worker and not yet
+    /// answered, oldest first (a worker answers in order).
+    posted: Vec<VecDeque<Posted>>,
     posted_total: usize,
+    /// Per channel of a FIFO network, the messages released and not yet in
+    /// the schedule, oldest first: `true` for one lost, which is recorded
+    /// once every message before it on its channel has been.
+    released: Vec<VecDeque<bool>>,
+    /// The messages in flight as the model sees them, for the steps'
+    /// indices; and what is left of the fault budgets.
+    net: Network,
+    faults: Faults,
     /// The workers' states as last reported; `None` until started.
     states: Vec<Option<ActorState>>,
     schedule: Vec<Step>,
@@ -92,12 +146,26 @@ impl Run {
             rng: Rng::new(mix.next_u64()),
             held: vec![VecDeque::new(); actors * actors],
             held_total: 0,
+            next_id: 0,
             posted: vec![VecDeque::new(); actors],
             posted_total: 0,
+            released: vec![VecDeque::new(); actors * actors],
+            net: Network::new(actors),
+            faults: Faults::default(),
             states: vec![None; actors],
             schedule: Vec::new(),
             failed: false,
         }
+    }
+
+    /// Run number `index` of a batch of `system`'s runs, under its
+    /// protocol's network: unordered if it says so, and its faults drawn
+    /// within its budgets.
+    pub fn for_system(system: &System, jitter_ms: u32, seed: u64, index: u32) -> Run {
+        let mut run = Run::new(system.actors(), jitter_ms, seed, index);
+        run.net = Network::with_order(system.actors(), system.init().net.unordered());
+        run.faults = system.budgets();
+        run
     }
 
     /// Actor `actor`'s worker (re)started in `state`, having sent `sent`.
@@ -135,7 +203,7 @@ impl Run {
         failed: bool,
         out: &mut Vec<Action>,
     ) -> Result<(), String> {
-        let from = self
+        let posted = self
             .posted
             .get_mut(actor.index())
             .and_then(VecDeque::pop_front)
@@ -145,7 +213,17 @@ impl Run {
             return Ok(()); // posted before the run ended; not part of it
         }
         self.states[actor.index()] = Some(state);
-        self.schedule.push(Step { from, to: actor });
+        let act = if posted.first_copy {
+            Act::Duplicate
+        } else {
+            Act::Deliver
+        };
+        self.record(posted.from, actor, posted.msg, act);
+        if !self.net.unordered() {
+            let ch = posted.from.index() * self.actors + actor.index();
+            self.released[ch].pop_front();
+            self.record_losses(posted.from, actor);
+        }
         if failed {
             self.failed = true;
             for queue in &mut self.held {
@@ -157,13 +235,91 @@ impl Run {
         self.send_all(actor, sent, out)
     }
 
-    /// A delay on channel `from → to` ended: its oldest held message goes.
-    pub fn release(&mut self, from: ActorId, to: ActorId, out: &mut Vec<Action>) {
+    /// A delay on channel `from → to` ended: in a FIFO network its oldest
+    /// held message goes, in an unordered one message `id`. Unless the
+    /// network loses it: then it is never posted.
+    pub fn release(&mut self, from: ActorId, to: ActorId, id: u32, out: &mut Vec<Action>) {
         let ch = from.index() * self.actors + to.index();
-        if let Some(msg) = self.held.get_mut(ch).and_then(VecDeque::pop_front) {
+        let Some(queue) = self.held.get_mut(ch) else {
+            return;
+        };
+        let at = if self.net.unordered() {
+            queue.iter().position(|h| h.id == id)
+        } else {
+            (!queue.is_empty()).then_some(0)
+        };
+        if let Some(held) = at.and_then(|at| queue.remove(at)) {
             self.held_total -= 1;
-            self.post(from, to, msg, out);
+            self.let_go(from, to, held, out);
         }
+    }
+
+    /// A message whose delay is over: posted, posted twice, or lost.
+    fn let_go(&mut self, from: ActorId, to: ActorId, held: Held, out: &mut Vec<Action>) {
+        let ch = from.index() * self.actors + to.index();
+        match held.fate {
+            Fate::Lose if self.net.unordered() => self.record(from, to, held.msg, Act::Lose),
+            Fate::Lose => {
+                self.released[ch].push_back(true);
+                self.record_losses(from, to);
+            }
+            Fate::Deliver | Fate::Duplicate => {
+                let copies = if held.fate == Fate::Duplicate { 2 } else { 1 };
+                for copy in 0..copies {
+                    if !self.net.unordered() {
+                        self.released[ch].push_back(false);
+                    }
+                    self.post(from, to, held.msg, copies == 2 && copy == 0, out);
+                }
+            }
+        }
+    }
+
+    /// Records the losses at the front of a FIFO channel: each is the
+    /// channel's head in the model once everything before it is recorded.
+    fn record_losses(&mut self, from: ActorId, to: ActorId) {
+        let ch = from.index() * self.actors + to.index();
+        while self.released[ch].front() == Some(&true) {
+            self.released[ch].pop_front();
+            if let Some(msg) = self.net.head(Step::new(from, to)) {
+                self.record(from, to, msg, Act::Lose);
+            }
+        }
+    }
+
+    /// Appends the step that does `act` to `msg` on its channel, as the
+    /// model names it, and takes it out of the run's copy of the network.
+    fn record(&mut self, from: ActorId, to: ActorId, msg: Msg, act: Act) {
+        let pick = self
+            .net
+            .channel(Step::new(from, to))
+            .position(|m| m == msg)
+            .unwrap_or(0);
+        let step = Step {
+            pick: pick.min(usize::from(u16::MAX)) as u16,
+            act,
+            ..Step::new(from, to)
+        };
+        self.net.take(step);
+        self.schedule.push(step);
+    }
+
+    /// What the network will do with a message just sent: drawn from the
+    /// run's generator only where a budget is left, so a reliable network's
+    /// runs draw exactly the delays they always did.
+    fn fate(&mut self, from: ActorId, to: ActorId) -> Fate {
+        if from == to {
+            return Fate::Deliver; // a timer does not cross the network
+        }
+        if self.faults.lose > 0 && self.rng.up_to(3) == 0 {
+            self.faults.lose -= 1;
+            return Fate::Lose;
+        }
+        if self.faults.duplicate > 0 && self.rng.up_to(3) == 0 {
+            self.faults.duplicate -= 1;
+            return Fate::Duplicate;
+        }
+        Fate::Deliver
     }
 
     fn send_all(
@@ -180,24 +336,48 @@ impl Run {
                 ));
             }
             let ch = from.index() * self.actors + to.index();
+            self.net.post(from, to, msg);
+            let fate = self.fate(from, to);
             let ms = if self.jitter_ms == 0 {
                 0
             } else {
                 self.rng.up_to(self.jitter_ms)
             };
+            let held = Held {
+                id: self.next_id,
+                msg,
+                fate,
+            };
+            self.next_id = self.next_id.wrapping_add(1);
             if ms == 0 && self.held[ch].is_empty() {
-                self.post(from, to, msg, out);
+                self.let_go(from, to, held, out);
             } else {
-                self.held[ch].push_back(msg);
+                self.held[ch].push_back(held);
                 self.held_total += 1;
-                out.push(Action::Wait { from, to, ms });
+                out.push(Action::Wait {
+                    from,
+                    to,
+                    ms,
+                    id: held.id,
+                });
             }
         }
         Ok(())
     }
 
-    fn post(&mut self, from: ActorId, to: ActorId, msg: Msg, out: &mut Vec<Action>) {
-        self.posted[to.index()].push_back(from);
+    fn post(
+        &mut self,
+        from: ActorId,
+        to: ActorId,
+        msg: Msg,
+        first_copy: bool,
+        out: &mut Vec<Action>,
+    ) {
+        self.posted[to.index()].push_back(Posted {
+            from,
+            msg,
+            first_copy,
+        });
         self.posted_total += 1;
         out.push(Action::Post { from, to, msg });
     }

@@ -20,6 +20,11 @@
 //! [`Link::parse_compiled`] the source already compiled); the web layer
 //! does the (asynchronous) compression and compiling between them, within
 //! [`MAX_FRAGMENT`] and [`crate::lang::syntax::MAX_SOURCE_BYTES`].
+//!
+//! Either version may end in `&mode=present` or `&mode=embed`: how the page
+//! lays itself out ([`Mode`]), not part of the run. `mode` is reserved, so
+//! no protocol parameter has that name, and `#mode=embed` alone is the
+//! default scenario in that mode.
 
 use std::fmt;
 use std::sync::Arc;
@@ -78,6 +83,39 @@ pub struct Link {
     /// The candidates (indices into `Scenario::candidates`) the learner
     /// predicted possible (key `p`, indices joined by `.`).
     pub predicted: Option<std::collections::BTreeSet<usize>>,
+    /// How the page lays itself out (key `mode`); `None` is the full page.
+    pub mode: Option<Mode>,
+}
+
+/// The page's layouts besides the full one, for the lecture hall and for
+/// course pages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    /// Large type; the stepper, the code, the diagram and the status on one
+    /// projected screen.
+    Present,
+    /// Only the stepper, the diagram and the status, for an iframe.
+    Embed,
+}
+
+impl Mode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Present => "present",
+            Mode::Embed => "embed",
+        }
+    }
+
+    pub fn parse(text: &str) -> Result<Mode, LinkError> {
+        match text {
+            "present" => Ok(Mode::Present),
+            "embed" => Ok(Mode::Embed),
+            _ => Err(LinkError(format!(
+                "the link's mode={:?} is not one of present, embed",
+                text.chars().take(40).collect::<String>()
+            ))),
+        }
+    }
 }
 
 /// Why a fragment was refused; the message is meant for the person who opened it.
@@ -126,6 +164,10 @@ impl Link {
         let system = s.system();
         out.push_str("&s=");
         out.push_str(&self.schedule.display(system.server_letter));
+        if let Some(mode) = self.mode {
+            out.push_str("&mode=");
+            out.push_str(mode.as_str());
+        }
         out
     }
 
@@ -160,6 +202,18 @@ impl Link {
         Ok(src.filter(|_| version == Some("2")))
     }
 
+    /// The built-in protocol a version-1 fragment names (its `scenario`),
+    /// to be at hand before [`Link::parse`] reads it; `None` otherwise.
+    pub fn builtin_name(fragment: &str) -> Option<&str> {
+        let fragment = fragment.strip_prefix('#').unwrap_or(fragment);
+        if fragment.len() > MAX_FRAGMENT || !fragment.split('&').any(|p| p == "v=1") {
+            return None;
+        }
+        fragment
+            .split('&')
+            .find_map(|p| p.strip_prefix("scenario="))
+    }
+
     /// Reads a fragment as [`Link::parse`] does; a version-2 fragment's
     /// protocol is `source`, its `src` already decompressed.
     pub fn parse_with_source(fragment: &str, source: Option<&str>) -> Result<Link, LinkError> {
@@ -190,6 +244,7 @@ impl Link {
         let mut terminated = None;
         let mut predicted = None;
         let mut src = None;
+        let mut mode = None;
         let mut values: Vec<(&str, &str)> = Vec::new();
         for pair in fragment.split('&') {
             let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
@@ -200,6 +255,7 @@ impl Link {
                 "p" => &mut predicted,
                 "s" => &mut sched,
                 "src" => &mut src,
+                "mode" => &mut mode,
                 _ => {
                     if values.iter().any(|(k, _)| *k == key) {
                         return Err(LinkError(format!("the link names {key} twice")));
@@ -210,6 +266,21 @@ impl Link {
             };
             if slot.replace(value).is_some() {
                 return Err(LinkError(format!("the link names {key} twice")));
+            }
+        }
+        let mode = mode.map(Mode::parse).transpose()?;
+        if version.is_none()
+            && name.is_none()
+            && src.is_none()
+            && sched.is_none()
+            && values.is_empty()
+        {
+            // `#mode=embed`: the default scenario, in that mode.
+            if let Some(mode) = mode {
+                return Ok(Link {
+                    mode: Some(mode),
+                    ..Link::default()
+                });
             }
         }
         let mut scenario = match version {
@@ -299,6 +370,7 @@ impl Link {
             schedule,
             terminated_after,
             predicted,
+            mode,
         })
     }
 }

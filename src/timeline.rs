@@ -18,8 +18,8 @@
 //!   next one continues the run, delivering anything else starts a new
 //!   branch, and the future abandoned is kept as a branch (a whole schedule)
 //!   that can be returned to.
-//! - [`Timeline::arrows`] matches every send with the delivery that
-//!   consumed it (channels are FIFO), for the space-time diagram.
+//! - [`Timeline::arrows`] matches every send with the step that consumed
+//!   it (or lost it), for the space-time diagram.
 //!
 //! Nothing here knows what a message means: the answers come from the
 //! actors' code (in the workers, or [`System::deliver`] in the tests), and
@@ -30,7 +30,8 @@ use std::collections::{BTreeMap, VecDeque};
 
 use crate::lang::RunError;
 use crate::model::{
-    ActorId, ActorState, Delivery, Failure, Handled, Msg, Outbox, Schedule, Step, System, World,
+    Act, ActorId, ActorState, Delivery, Failure, Handled, Msg, Outbox, Schedule, Step, System,
+    World,
 };
 
 /// One delivery of the run on show.
@@ -113,6 +114,8 @@ pub struct Arrow {
     pub delivered: Option<usize>,
     /// Never delivered because its receiver was terminated.
     pub dropped: bool,
+    /// Lost by the network at step `delivered`: it never arrived.
+    pub lost: bool,
 }
 
 /// The run on show, its undone future, and the branches left.
@@ -203,12 +206,14 @@ impl Timeline {
         self.past.last().is_some_and(|e| e.handled.is_none())
     }
 
-    /// Begins delivering the head of `step`'s channel: returns the message
-    /// to hand to its receiver, or `None` if the channel is empty or a
-    /// delivery is pending. Redoing the next undone delivery continues the
+    /// Begins delivering the message `step` picks (see [`World::take`]):
+    /// returns the message to hand to its receiver, or `None` if the step
+    /// is not possible or a delivery is pending. A loss is answered at once
+    /// by the page ([`Handled::Lost`], the receiver's state unchanged): no
+    /// worker sees it. Redoing the next undone delivery continues the
     /// run; anything else abandons the future, kept as a branch.
     pub fn begin(&mut self, step: Step, by_hand: bool) -> Option<Msg> {
-        if self.pending() || self.now.failed.is_some() {
+        if self.pending() || self.now.failed.is_some() || !self.now.faults.allow(step.act) {
             return None;
         }
         self.now.net.head(step)?;
@@ -218,7 +223,7 @@ impl Timeline {
             self.abandon_future();
         }
         let before = self.now.clone();
-        let msg = self.now.net.take(step)?;
+        let msg = self.now.take(step)?;
         self.past.push(Entry {
             step,
             msg,
@@ -376,10 +381,12 @@ impl Timeline {
         Ok(())
     }
 
-    /// Every message of the run on show: each delivery meets the oldest
-    /// send still unmatched on its channel (channels are FIFO). Delivered
-    /// ones come first, in delivery order; then those never delivered, by
-    /// channel (the network's order) and oldest first.
+    /// Every message of the run on show: each step meets the oldest send
+    /// still unmatched on its channel that carried the same message (in a
+    /// FIFO channel, its head); a duplication leaves that send unmatched,
+    /// so the copy meets it again. Delivered (or lost) ones come first, in
+    /// step order; then those never delivered, by channel (the network's
+    /// order) and oldest first.
     pub fn arrows(&self) -> Vec<Arrow> {
         let mut queues: BTreeMap<Step, VecDeque<(usize, Msg)>> = BTreeMap::new();
         for (step, msg) in self.start.net.in_flight() {
@@ -387,22 +394,24 @@ impl Timeline {
         }
         let mut out = Vec::new();
         for (k, entry) in self.past.iter().enumerate() {
-            let sent = queues
-                .get_mut(&entry.step)
-                .and_then(VecDeque::pop_front)
-                .map_or(0, |(t, _)| t);
+            let sent = queues.get_mut(&entry.step.channel()).and_then(|queue| {
+                let at = queue.iter().position(|&(_, m)| m == entry.msg)?;
+                if entry.step.act == Act::Duplicate {
+                    queue.get(at).map(|&(t, _)| t)
+                } else {
+                    queue.remove(at).map(|(t, _)| t)
+                }
+            });
             out.push(Arrow {
                 step: entry.step,
                 msg: entry.msg,
-                sent,
+                sent: sent.unwrap_or(0),
                 delivered: Some(k + 1),
                 dropped: false,
+                lost: entry.step.act == Act::Lose,
             });
             for &(to, msg) in &entry.sent {
-                let step = Step {
-                    from: entry.step.to,
-                    to,
-                };
+                let step = Step::new(entry.step.to, to);
                 queues.entry(step).or_default().push_back((k + 1, msg));
             }
         }
@@ -415,6 +424,7 @@ impl Timeline {
                     sent,
                     delivered: None,
                     dropped: killed == Some(step.to),
+                    lost: false,
                 });
             }
         }

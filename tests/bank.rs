@@ -379,6 +379,7 @@ fn permalinks_of_every_scenario_round_trip() {
             schedule: Schedule::parse(text, letter).unwrap(),
             terminated_after: None,
             predicted: None,
+            mode: None,
         };
         let fragment = link.to_fragment();
         assert_eq!(Link::parse(&fragment).unwrap(), link, "{fragment}");
@@ -389,6 +390,7 @@ fn permalinks_of_every_scenario_round_trip() {
             schedule: Schedule::default(),
             terminated_after: None,
             predicted: None,
+            mode: None,
         }
         .to_fragment(),
         "v=1&scenario=check-then-withdraw&customers=2&balance=100&amount=60&s="
@@ -476,6 +478,7 @@ fn after_the_poison_pill_requests_are_never_answered() {
         schedule,
         terminated_after: None,
         predicted: None,
+        mode: None,
     };
     assert_eq!(
         link.to_fragment(),

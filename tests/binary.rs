@@ -111,3 +111,32 @@ fn a_built_in_source_is_known_by_its_digest() {
     }
     assert_eq!(lang::builtin_digest("no-such-protocol"), None);
 }
+
+/// The files the page fetches for the built-ins its wasm does not hold
+/// (`compiled/NAME.bin`, which build.rs writes): each is its built-in, and
+/// anything else is refused with a reason.
+#[test]
+fn each_built_in_loads_from_its_own_file_and_nothing_else_does() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/compiled-protocols");
+    for name in lang::BUILTIN_NAMES {
+        assert!(
+            lang::builtin_stored(name),
+            "natively every built-in is held"
+        );
+        let bytes = std::fs::read(dir.join(format!("{name}.bin")))
+            .unwrap_or_else(|e| panic!("{name}.bin: {e}"));
+        let loaded = lang::load_builtin(name, &bytes).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(*loaded, *lang::builtin(name).unwrap(), "{name}");
+        // Another built-in's file, a damaged one, or one from another version.
+        let other = lang::BUILTIN_NAMES.iter().find(|n| **n != name).unwrap();
+        let e = lang::load_builtin(other, &bytes).unwrap_err();
+        assert!(e.contains("another version"), "{e}");
+        let e = lang::load_builtin(name, &bytes[..bytes.len() - 1]).unwrap_err();
+        assert!(e.contains("damaged"), "{e}");
+        let (program, digest): (Program, u64) = binary::decode_all(&bytes).unwrap();
+        let stale = binary::encode_any(&(program, digest ^ 1));
+        let e = lang::load_builtin(name, &stale).unwrap_err();
+        assert!(e.contains("another version"), "{e}");
+    }
+    assert!(lang::load_builtin("no-such-protocol", &[]).is_err());
+}

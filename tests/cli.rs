@@ -472,7 +472,9 @@ fn list_names_every_built_in() {
             "unbounded-pool",
             "bounded-pool",
             "web-api-retry",
-            "idempotent-retry"
+            "idempotent-retry",
+            "unreliable-post",
+            "retry-with-key"
         ]
     );
     assert!(out.contains("Polite: LOOK before you TAKE"), "{out}");

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use racelab::explore::pack::{pack, unpack, Layout};
 use racelab::explore::{count_traces, explore, Options, Report};
 use racelab::lang::{self, Value};
-use racelab::model::{ActorId, Outcome, Scenario, Schedule, Step, System, World};
+use racelab::model::{Act, ActorId, Msg, Outcome, Scenario, Schedule, Step, System, World};
 
 /// A built-in protocol with some parameters set.
 fn scenario(name: &str, params: &[(&str, i64)]) -> Scenario {
@@ -156,6 +156,15 @@ fn small_scenarios() -> Vec<Scenario> {
         &[("clients", 2), ("drinks", 1)],
     ));
     all.push(bank("withdraw-if", 4, 100, 30));
+    // An unordered network that loses and duplicates, one client.
+    all.push(scenario("unreliable-post", &[]));
+    all.push(scenario("unreliable-post", &[("losses", 2), ("drinks", 1)]));
+    all.push(scenario(
+        "unreliable-post",
+        &[("retries", 0), ("copies", 0)],
+    ));
+    all.push(scenario("retry-with-key", &[]));
+    all.push(scenario("retry-with-key", &[("losses", 2)]));
     all
 }
 
@@ -167,7 +176,7 @@ fn the_small_scenarios_cover_every_built_in() {
         .collect();
     let builtins: BTreeSet<String> = Scenario::builtin_names().map(str::to_string).collect();
     assert_eq!(names, builtins);
-    assert_eq!(builtins.len(), 12);
+    assert_eq!(builtins.len(), 14);
 }
 
 #[test]
@@ -209,6 +218,8 @@ fn larger_scenarios() -> Vec<Scenario> {
         scenario("web-api-retry", &[]),
         scenario("web-api-retry", &[("clients", 3), ("drinks", 2)]),
         scenario("idempotent-retry", &[]),
+        scenario("unreliable-post", &[("clients", 2)]),
+        scenario("retry-with-key", &[("clients", 2)]),
     ]
 }
 
@@ -349,18 +360,27 @@ fn exploration_is_deterministic() {
     );
 }
 
-/// The Foata normal form of a schedule: deliveries grouped by level, where a
-/// delivery's level is one more than the highest level of any earlier
-/// delivery to the same receiver; each level sorted. Two schedules differ
-/// only in the order of independent deliveries exactly when their forms
-/// are equal.
-fn foata(schedule: &[Step]) -> Vec<Vec<Step>> {
-    let mut levels: Vec<Vec<Step>> = Vec::new();
-    let mut placed: Vec<(Step, usize)> = Vec::new();
+/// A step as trace equivalence sees it: its channel, what the network
+/// does, and the message by its content (its index in an unordered
+/// channel can shift as others post to it).
+type Letter = (ActorId, ActorId, Act, Msg);
+
+/// Two steps are dependent when they go to the same receiver, or spend
+/// the same fault budget (two losses, two duplications).
+fn dependent(a: &Letter, b: &Letter) -> bool {
+    a.1 == b.1 || (a.2 == b.2 && a.2 != Act::Deliver)
+}
+
+/// The Foata normal form of a schedule: each step at one level past the
+/// last step it depends on; each level sorted. Two schedules differ only
+/// in the order of independent steps exactly when their forms are equal.
+fn foata(schedule: &[Letter]) -> Vec<Vec<Letter>> {
+    let mut levels: Vec<Vec<Letter>> = Vec::new();
+    let mut placed: Vec<(Letter, usize)> = Vec::new();
     for &s in schedule {
         let level = placed
             .iter()
-            .filter(|(p, _)| p.to == s.to)
+            .filter(|(p, _)| dependent(p, &s))
             .map(|&(_, l)| l + 1)
             .max()
             .unwrap_or(0);
@@ -381,17 +401,17 @@ fn brute_force_classes(scenario: &Scenario) -> usize {
     fn walk(
         system: &System,
         world: &World,
-        path: &mut Vec<Step>,
-        out: &mut BTreeSet<Vec<Vec<Step>>>,
+        path: &mut Vec<Letter>,
+        out: &mut BTreeSet<Vec<Vec<Letter>>>,
     ) {
-        let steps: Vec<_> = world.deliverable().map(|(s, _)| s).collect();
+        let steps: Vec<_> = world.deliverable().collect();
         if steps.is_empty() {
             out.insert(foata(path));
         }
-        for step in steps {
+        for (step, msg) in steps {
             let mut next = world.clone();
             system.deliver(&mut next, step).expect("deliverable");
-            path.push(step);
+            path.push((step.from, step.to, step.act, msg));
             walk(system, &next, path, out);
             path.pop();
         }
@@ -538,10 +558,7 @@ fn a_runtime_error_is_an_outcome_with_a_witness() {
         // Nothing can follow a failure.
         assert!(world.deliverable().next().is_none());
         let mut longer = o.witness.clone();
-        longer.0.push(Step {
-            from: ActorId::SERVER,
-            to: ActorId(1),
-        });
+        longer.0.push(Step::new(ActorId::SERVER, ActorId(1)));
         let err = system.replay(&longer).unwrap_err();
         assert_eq!(err.step, 3);
         assert!(err.reason.starts_with("the run already ended"), "{err}");

@@ -122,7 +122,7 @@ fn a_load_that_would_overflow_is_a_runtime_error() {
     // outcome is the error, which is unsafe.
     let mut world = system.init();
     set_var(&system, F, &mut world.states[0], "drinks", 5);
-    let step = Step { from: P1, to: F };
+    let step = Step::new(P1, F);
     // Person 1's look is in flight to the fridge; put the load behind it.
     world.net.post(P1, F, load);
     let look = system.deliver(&mut world, step).unwrap();
@@ -205,7 +205,7 @@ fn polite_person_looks_then_takes_only_if_more_than_one_is_left() {
             .collect();
         assert_eq!(
             sent,
-            vec![(Step { from: P1, to: F }, msg(&system, "drink", &[0]))],
+            vec![(Step::new(P1, F), msg(&system, "drink", &[0]))],
             "starts by looking"
         );
         let mut state = start.states[1].clone();

@@ -32,6 +32,7 @@ fn links_round_trip() {
             schedule: Schedule::parse(schedule, 'F').unwrap(),
             terminated_after: None,
             predicted: None,
+            mode: None,
         };
         let fragment = link.to_fragment();
         assert_eq!(Link::parse(&fragment).unwrap(), link, "{fragment}");
@@ -43,6 +44,7 @@ fn links_round_trip() {
             schedule: Schedule::parse("1F-F1", 'F').unwrap(),
             terminated_after: None,
             predicted: None,
+            mode: None,
         }
         .to_fragment(),
         "v=1&scenario=look-before-take&people=3&drinks=2&s=1F-F1"
@@ -128,6 +130,7 @@ fn a_custom_protocol_travels_by_its_source() {
         schedule: Schedule::parse("1F-F1", 'F').unwrap(),
         terminated_after: None,
         predicted: Some([0, 2].into_iter().collect()),
+        mode: None,
     };
     assert!(link.needs_source());
     // The web layer compresses; here the token is the source in base64url.
@@ -203,4 +206,97 @@ fn base64url_round_trips_and_refuses_other_text() {
     for bad in ["a", "aGk/", "aG k", "é"] {
         assert!(base64url_decode(bad).is_err(), "{bad}");
     }
+}
+
+#[test]
+fn a_link_carries_the_page_mode_and_refuses_unknown_ones() {
+    use racelab::permalink::Mode;
+    for mode in [Mode::Present, Mode::Embed] {
+        let link = Link {
+            scenario: scenario("thirsty", &[("people", 2)]),
+            schedule: Schedule::parse("1F", 'F').unwrap(),
+            mode: Some(mode),
+            ..Link::default()
+        };
+        let fragment = link.to_fragment();
+        assert!(
+            fragment.ends_with(&format!("&s=1F&mode={}", mode.as_str())),
+            "{fragment}"
+        );
+        assert_eq!(Link::parse(&fragment).unwrap(), link);
+        // A mode alone opens the default scenario in that mode.
+        let alone = Link::parse(&format!("#mode={}", mode.as_str())).unwrap();
+        assert_eq!(alone.mode, Some(mode));
+        assert_eq!(alone.scenario, Scenario::default());
+        assert!(alone.schedule.is_empty());
+    }
+    let no_mode = Link::parse("v=1&scenario=thirsty&s=").unwrap();
+    assert_eq!(no_mode.mode, None);
+    for bad in [
+        "v=1&scenario=thirsty&mode=presenter",
+        "mode=",
+        "v=1&scenario=thirsty&mode=embed&mode=present",
+    ] {
+        let e = Link::parse(bad).expect_err(bad).0;
+        assert!(e.contains("mode"), "{bad}: {e}");
+    }
+}
+
+#[test]
+fn no_parameter_can_take_a_name_links_use_for_themselves() {
+    for key in racelab::lang::check::LINK_KEYS {
+        let source = format!(
+            "{}\nparam {key} \"Other\" in 1..3 = 2\n",
+            include_str!("../protocols/thirsty.race")
+        );
+        let report = racelab::lang::compile("keys.race", &source).expect_err(key);
+        let text = report.to_string();
+        assert!(
+            text.contains(&format!("cannot be named `{key}`")),
+            "{key}: {text}"
+        );
+    }
+}
+
+#[test]
+fn a_version_1_link_names_its_built_in_before_it_is_read() {
+    assert_eq!(
+        Link::builtin_name("#v=1&scenario=thirsty&people=2&s=1F"),
+        Some("thirsty")
+    );
+    assert_eq!(
+        Link::builtin_name("s=&scenario=deadlock&v=1"),
+        Some("deadlock")
+    );
+    assert_eq!(Link::builtin_name("v=2&src=AAAA&scenario=thirsty"), None);
+    assert_eq!(Link::builtin_name(""), None);
+    assert_eq!(Link::builtin_name("v=1"), None);
+}
+
+/// Steps that lose, duplicate or pick past the head travel in links as
+/// they print, and one the protocol's network does not allow is refused
+/// with the reason.
+#[test]
+fn links_carry_the_network_s_faults() {
+    let link = Link {
+        scenario: scenario("unreliable-post", &[("losses", 2)]),
+        schedule: Schedule::parse("1F.dup-1F-F1.1-F1.lost-11", 'F').unwrap(),
+        terminated_after: None,
+        predicted: None,
+        mode: None,
+    };
+    let fragment = link.to_fragment();
+    assert!(
+        fragment.ends_with("&s=1F.dup-1F-F1.1-F1.lost-11"),
+        "{fragment}"
+    );
+    assert_eq!(Link::parse(&fragment).unwrap(), link);
+    let refused = Link::parse("v=1&scenario=look-before-take&s=1F.dup")
+        .unwrap_err()
+        .to_string();
+    assert!(refused.contains("does not duplicate messages"), "{refused}");
+    let spent = Link::parse("v=1&scenario=unreliable-post&s=1F.lost-11-1F.lost")
+        .unwrap_err()
+        .to_string();
+    assert!(spent.contains("at most 1 message in a run"), "{spent}");
 }

@@ -152,12 +152,21 @@ pub struct Classes {
 /// [`Report::traces`]) with sleep sets, and symmetry if `symmetry`, within
 /// `max_nodes` (state, sleep set) pairs.
 pub fn count_traces(scenario: &Scenario, symmetry: bool, max_nodes: usize) -> Classes {
-    let mut traces = traces::Traces::new(scenario, symmetry, max_nodes);
-    let count = traces.count();
-    Classes {
-        count,
-        tried: traces.transitions,
-        outcomes: traces.outcomes.into_iter().collect(),
+    fn walk<S: traces::SleepSet>(scenario: &Scenario, symmetry: bool, max: usize) -> Classes {
+        let mut traces = traces::Traces::<S>::new(scenario, symmetry, max);
+        let count = traces.count();
+        Classes {
+            count,
+            tried: traces.transitions,
+            outcomes: traces.outcomes.into_iter().collect(),
+        }
+    }
+    let system = scenario.system();
+    let reliable_fifo = !system.init().net.unordered() && system.budgets() == Default::default();
+    if reliable_fifo && system.actors() * system.actors() <= 128 {
+        walk::<traces::Channels>(scenario, symmetry, max_nodes)
+    } else {
+        walk::<traces::Steps>(scenario, symmetry, max_nodes)
     }
 }
 
@@ -345,14 +354,15 @@ impl Search {
                 self.finals.push(i as u32);
             }
             // The successor starts as a copy of the world; after each step
-            // only what a delivery changes (the receiver, the network, a
-            // failure) is put back, not every actor's state.
+            // only what a delivery changes (the receiver, the network, the
+            // budgets, a failure) is put back, not every actor's state.
             self.succ.clone_from(&self.world);
             let mut changed = None;
             for &step in &self.steps {
                 if let Some(to) = changed.replace(step.to.index()) {
                     self.succ.states[to].clone_from(&self.world.states[to]);
                     self.succ.net.clone_from(&self.world.net);
+                    self.succ.faults = self.world.faults;
                     self.succ.failed = None;
                 }
                 let delivered = self

@@ -1,18 +1,22 @@
 //! A compact, canonical byte form of a [`World`], for the explorer's visited
 //! set: small integers take one byte (zigzag varints), each actor's slots
 //! and each message's fields are written without lengths (the [`Layout`]
-//! knows them), and empty channels take nothing. Equal worlds have equal
-//! bytes, and the bytes decode back exactly.
+//! knows them), and empty channels take nothing. What is left of the fault
+//! budgets takes two bytes, and only in a scenario that has budgets. Equal
+//! worlds have equal bytes, and the bytes decode back exactly.
 
 use crate::lang::RunError;
-use crate::model::{ActorId, ActorState, Failure, Msg, Network, System, World};
+use crate::model::{ActorId, ActorState, Failure, Faults, Msg, Network, System, World};
 
 /// How many slots each actor has and how many fields each message kind
-/// has: what packing leaves out.
+/// has, whether the network is unordered and whether it has fault
+/// budgets: what packing leaves out.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Layout {
     slots: Vec<usize>,
     fields: Vec<usize>,
+    pub(crate) unordered: bool,
+    faults: bool,
 }
 
 impl Layout {
@@ -23,6 +27,8 @@ impl Layout {
                 .map(|a| system.inst.role_of(a).slots)
                 .collect(),
             fields: program.messages.iter().map(|m| m.fields.len()).collect(),
+            unordered: program.network.unordered,
+            faults: system.budgets() != Faults::default(),
         }
     }
 
@@ -107,8 +113,17 @@ pub fn pack(world: &World, layout: &Layout, out: &mut Vec<u8>) {
     for s in &world.states {
         put_state(out, s);
     }
+    put_faults(world.faults, layout, out);
     put_channels(world.net.raw(), layout, out);
     put_failure(world.failed.as_ref(), out);
+}
+
+/// What is left of the budgets, where the scenario has any.
+fn put_faults(faults: Faults, layout: &Layout, out: &mut Vec<u8>) {
+    if layout.faults {
+        out.push(faults.lose);
+        out.push(faults.duplicate);
+    }
 }
 
 fn put_failure(failed: Option<&Failure>, out: &mut Vec<u8>) {
@@ -136,6 +151,7 @@ pub fn pack_spliced(
     out.extend_from_slice(&parent[..offsets[changed]]);
     put_state(out, &world.states[changed]);
     out.extend_from_slice(&parent[offsets[changed + 1]..offsets[layout.actors()]]);
+    put_faults(world.faults, layout, out);
     put_channels(world.net.raw(), layout, out);
     put_failure(world.failed.as_ref(), out);
 }
@@ -168,6 +184,7 @@ pub fn pack_renamed(
     for &old in old_of {
         put_state(out, &world.states[usize::from(old)]);
     }
+    put_faults(world.faults, layout, out);
     let n = world.net.actors();
     scratch.clear();
     scratch.extend(world.net.raw().iter().map(|&(slot, m)| {
@@ -189,7 +206,8 @@ pub fn pack_renamed(
 pub fn unpack(bytes: &[u8], layout: &Layout) -> World {
     let mut world = World {
         states: Vec::new(),
-        net: Network::new(layout.actors()),
+        net: Network::with_order(layout.actors(), layout.unordered),
+        faults: Faults::default(),
         failed: None,
     };
     unpack_into(bytes, layout, &mut world);
@@ -202,8 +220,8 @@ pub fn unpack_into(bytes: &[u8], layout: &Layout, world: &mut World) {
 }
 
 /// [`unpack_into`], also telling where each actor's bytes begin:
-/// `offsets[a]` for actor `a`, and `offsets[actors]` where the channels
-/// begin. With them a successor that changed one actor is packed by
+/// `offsets[a]` for actor `a`, and `offsets[actors]` where the budgets
+/// and channels begin. With them a successor that changed one actor is packed by
 /// copying the others' bytes ([`pack_spliced`]).
 pub fn unpack_with_offsets(
     bytes: &[u8],
@@ -220,6 +238,14 @@ pub fn unpack_with_offsets(
         get_state(bytes, &mut at, layout.slots[a], state);
     }
     offsets.push(at);
+    world.faults = Faults::default();
+    if layout.faults {
+        world.faults = Faults {
+            lose: bytes[at],
+            duplicate: bytes[at + 1],
+        };
+        at += 2;
+    }
     let net = &mut world.net;
     net.clear(actors);
     world.failed = None;

@@ -151,7 +151,7 @@ macro_rules! unsigned {
         }
     )*};
 }
-unsigned!(u16, u32, u64, usize);
+unsigned!(u8, u16, u32, u64, usize);
 
 impl Binary for i32 {
     fn put(&self, out: &mut Vec<u8>) {
@@ -288,8 +288,9 @@ fields! {
     Span { start, end }
     Program {
         name, title, summary, source, fixed, note, params, messages, roles, outcome,
-        predict, goals, stores_ids, client_to_client,
+        predict, goals, stores_ids, client_to_client, network,
     }
+    NetworkDecl { unordered, lose, duplicate }
     Param { name, label, lo, hi, default }
     MessageKind { name, fields, shows }
     Role {
@@ -343,6 +344,7 @@ macro_rules! variants {
 
 variants!(Ty { 0 => Int, 1 => Bool, 2 => Id, 3 => Phase(p) });
 variants!(Count { 0 => One, 1 => Param(p) });
+variants!(Budget { 0 => Fixed(n), 1 => Param(p) });
 variants!(VarKind { 0 => Scalar { ty, lo, hi }, 1 => List { elem, cap } });
 variants!(Action { 0 => Unexpected, 1 => Handle(h), 2 => Ignore(reason) });
 variants!(BinOp {

@@ -28,6 +28,8 @@ builtins!(
     "bounded-pool",
     "web-api-retry",
     "idempotent-retry",
+    "unreliable-post",
+    "retry-with-key",
 );
 
 /// A source's digest (64-bit FNV-1a of its bytes): tells a fetched copy of

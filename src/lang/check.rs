@@ -11,7 +11,9 @@
 
 use super::diag::{Diagnostic, Span, MAX_DIAGNOSTICS};
 use super::program::*;
-use super::syntax::{self, ExprKind, Item, Member, Name, OutcomeMember, TemplatePiece, TypeAst};
+use super::syntax::{
+    self, BudgetAst, ExprKind, Item, Member, Name, OutcomeMember, TemplatePiece, TypeAst,
+};
 
 /// The most clients a scenario can have: schedules number them 1 to 9.
 pub const MAX_CLIENTS: i64 = 9;
@@ -26,9 +28,14 @@ pub const MAX_OUTCOME_VALUES: usize = 64;
 /// The most local names in scope at once (fields, `let`s, loop variables).
 pub const MAX_LOCALS: usize = 256;
 
+/// The keys a permalink uses for itself (`src/permalink.rs`), which a
+/// parameter (written into links as `name=value`) cannot be named.
+pub const LINK_KEYS: [&str; 7] = ["v", "scenario", "src", "s", "t", "p", "mode"];
+
 /// Words that cannot name anything a protocol declares.
-pub(crate) const RESERVED: [&str; 40] = [
+pub(crate) const RESERVED: [&str; 41] = [
     "protocol",
+    "network",
     "param",
     "message",
     "server",
@@ -261,6 +268,7 @@ impl Checker<'_> {
         let mut outcome = None;
         let mut predict = None;
         let mut goals = Vec::new();
+        let mut network = None;
         let (mut too_many_params, mut too_many_messages) = (false, false);
         // Declarations first, so handlers may name anything in the file.
         for item in &file.items {
@@ -296,6 +304,16 @@ impl Checker<'_> {
                     let taken: Vec<String> = self.params.iter().map(|p| p.name.clone()).collect();
                     let taken: Vec<&str> = taken.iter().map(String::as_str).collect();
                     if !self.fresh_name(name, &taken, "a parameter") {
+                        continue;
+                    }
+                    if LINK_KEYS.contains(&name.text.as_str()) {
+                        self.err(
+                            name.span,
+                            format!(
+                                "a parameter cannot be named `{}`: links use that name for themselves",
+                                name.text
+                            ),
+                        );
                         continue;
                     }
                     let label = self.plain(label, "a parameter's label");
@@ -393,8 +411,16 @@ impl Checker<'_> {
                     }
                 }
                 Item::Goal { .. } => goals.push(item),
+                Item::Network { span, .. } => {
+                    if network.is_some() {
+                        self.err(*span, "a second `network`: a protocol has one");
+                    } else {
+                        network = Some(item);
+                    }
+                }
             }
         }
+        let network = network.map(|n| self.network(n)).unwrap_or_default();
 
         let Some(Item::Protocol {
             name,
@@ -595,7 +621,90 @@ impl Checker<'_> {
             goals,
             stores_ids: self.stores_ids,
             client_to_client: self.client_to_client,
+            network,
         })
+    }
+
+    /// `network ORDER [lose N] [duplicate N]`, with the parameters
+    /// declared.
+    fn network(&mut self, item: &Item) -> NetworkDecl {
+        let Item::Network { order, faults, .. } = item else {
+            return NetworkDecl::default();
+        };
+        let mut decl = NetworkDecl::default();
+        match order.text.as_str() {
+            "fifo" => {}
+            "unordered" => decl.unordered = true,
+            other => self.err(
+                order.span,
+                format!(
+                    "unknown network `{other}`: expected `fifo` (each channel keeps its order) \
+                     or `unordered` (any message in flight may arrive next)"
+                ),
+            ),
+        }
+        let (mut lose, mut duplicate) = (false, false);
+        for (fault, budget) in faults {
+            let seen = match fault.text.as_str() {
+                "lose" => &mut lose,
+                _ => &mut duplicate,
+            };
+            if std::mem::replace(seen, true) {
+                self.err(
+                    fault.span,
+                    format!("a second `{}`: say each budget once", fault.text),
+                );
+                continue;
+            }
+            let value = match budget {
+                BudgetAst::Number(n, span) => {
+                    if (0..=i64::from(MAX_FAULTS)).contains(n) {
+                        Budget::Fixed(*n as u8)
+                    } else {
+                        self.err(
+                            *span,
+                            format!(
+                                "the network may {} at most {MAX_FAULTS} messages in a run \
+                                 (each is a branch at every step); {n} is out of range",
+                                fault.text
+                            ),
+                        );
+                        continue;
+                    }
+                }
+                BudgetAst::Param(name) => {
+                    let Some(p) = self.params.iter().position(|p| p.name == name.text) else {
+                        self.err(
+                            name.span,
+                            format!(
+                                "`{}` is not a parameter: a budget is a number or a parameter's name",
+                                name.text
+                            ),
+                        );
+                        continue;
+                    };
+                    let param = &self.params[p];
+                    if param.lo < 0 || param.hi > MAX_FAULTS {
+                        self.err(
+                            name.span,
+                            format!(
+                                "the parameter `{}` goes from {} to {}, but the network may {} \
+                                 0 to {MAX_FAULTS} messages in a run: declare it `in 0..{MAX_FAULTS}` or less",
+                                name.text, param.lo, param.hi, fault.text
+                            ),
+                        );
+                        continue;
+                    }
+                    Budget::Param(p as u16)
+                }
+            };
+            if fault.text == "lose" {
+                decl.lose = value;
+            } else {
+                decl.duplicate = value;
+            }
+        }
+        decl
     }
 
     /// A role's names: its phases and variables, with their slots.

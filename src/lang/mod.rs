@@ -55,15 +55,64 @@ pub const EXTENSION: &str = "race";
 /// In the browser's build a built-in's `source` is empty: the sources are
 /// not in the wasm (the page fetches the one it shows, and checks it with
 /// [`builtin_digest`]). Natively it is the file's text.
+///
+/// The page's build (feature `lazy-builtins`) holds only the default
+/// protocol's program; any other is `None` here until the page has
+/// fetched it and given it to [`load_builtin`].
 pub fn builtin(name: &str) -> Option<Arc<Program>> {
     let i = BUILTIN_NAMES.iter().position(|n| *n == name)?;
-    compiled().get(i).map(|(program, _)| program.clone())
+    let (stored, _) = compiled().get(i)?;
+    stored
+        .clone()
+        .or_else(|| LOADED.with_borrow(|l| l.get(i).cloned().flatten()))
 }
 
 /// The [`digest`] of a built-in's source.
 pub fn builtin_digest(name: &str) -> Option<u64> {
     let i = BUILTIN_NAMES.iter().position(|n| *n == name)?;
     compiled().get(i).map(|(_, digest)| *digest)
+}
+
+/// Whether this build holds built-in `name`'s program (rather than
+/// loading it at run time): every build but the page's holds them all.
+pub fn builtin_stored(name: &str) -> bool {
+    BUILTIN_NAMES
+        .iter()
+        .position(|n| *n == name)
+        .and_then(|i| compiled().get(i))
+        .is_some_and(|(stored, _)| stored.is_some())
+}
+
+thread_local! {
+    /// Built-ins given to [`load_builtin`], by their place in the list.
+    static LOADED: std::cell::RefCell<Vec<Option<Arc<Program>>>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Takes built-in `name`'s program in its stored form (a file `build.rs`
+/// wrote: the program and its source's digest), for a build that does not
+/// hold it. Refuses bytes that are not that built-in as this build knows
+/// it: another protocol, another version, or damaged.
+pub fn load_builtin(name: &str, bytes: &[u8]) -> Result<Arc<Program>, String> {
+    let i = BUILTIN_NAMES
+        .iter()
+        .position(|n| *n == name)
+        .ok_or_else(|| format!("{name} is not a built-in protocol"))?;
+    let (program, digest): (Program, u64) =
+        binary::decode_all(bytes).ok_or_else(|| format!("the compiled {name} is damaged"))?;
+    if program.name != name || Some(digest) != builtin_digest(name) {
+        return Err(format!(
+            "the compiled {name} on this site is from another version of racelab than this page"
+        ));
+    }
+    let program = Arc::new(with_source(program, i));
+    LOADED.with_borrow_mut(|l| {
+        if l.len() <= i {
+            l.resize(i + 1, None);
+        }
+        l[i] = Some(program.clone());
+    });
+    Ok(program)
 }
 
 /// Built-in `i` as stored, with its source: natively the file's text (the
@@ -81,15 +130,27 @@ fn with_source(mut program: Program, _: usize) -> Program {
     program
 }
 
-fn compiled() -> &'static [(Arc<Program>, u64)] {
-    static COMPILED: OnceLock<Vec<(Arc<Program>, u64)>> = OnceLock::new();
+/// The built-ins this build holds: each one's program (every one, but in
+/// the page's build only the default's) and its source's digest.
+fn compiled() -> &'static [(Option<Arc<Program>>, u64)] {
+    static COMPILED: OnceLock<Vec<(Option<Arc<Program>>, u64)>> = OnceLock::new();
     COMPILED.get_or_init(|| {
-        let bytes = include_bytes!(concat!(env!("OUT_DIR"), "/builtins.bin"));
-        let stored: Vec<(Program, u64)> = binary::decode_all(bytes).unwrap_or_default();
+        #[cfg(not(feature = "lazy-builtins"))]
+        let stored: Vec<(Option<Program>, u64)> = {
+            let bytes = include_bytes!(concat!(env!("OUT_DIR"), "/builtins.bin"));
+            let all: Vec<(Program, u64)> = binary::decode_all(bytes).unwrap_or_default();
+            all.into_iter().map(|(p, d)| (Some(p), d)).collect()
+        };
+        #[cfg(feature = "lazy-builtins")]
+        let stored: Vec<(Option<Program>, u64)> = binary::decode_all(include_bytes!(concat!(
+            env!("OUT_DIR"),
+            "/page-builtins.bin"
+        )))
+        .unwrap_or_default();
         stored
             .into_iter()
             .enumerate()
-            .map(|(i, (program, digest))| (Arc::new(with_source(program, i)), digest))
+            .map(|(i, (program, digest))| (program.map(|p| Arc::new(with_source(p, i))), digest))
             .collect()
     })
 }

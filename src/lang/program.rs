@@ -47,6 +47,57 @@ pub struct Program {
     pub stores_ids: bool,
     /// Clients may send to clients (not only to the server).
     pub client_to_client: bool,
+    /// How messages travel between the actors (`network ...`).
+    pub network: NetworkDecl,
+}
+
+/// The most messages a protocol may let the network lose, or duplicate, in
+/// one run: each is a branch at every step, so budgets stay small.
+pub const MAX_FAULTS: i32 = 3;
+
+/// How messages travel: the order each channel keeps and how many messages
+/// the network may lose and duplicate in one run. A message an actor sends
+/// itself (a timer) is never lost or duplicated: it does not cross a
+/// network.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct NetworkDecl {
+    /// Any message in flight may arrive next, not only each channel's
+    /// oldest.
+    pub unordered: bool,
+    pub lose: Budget,
+    pub duplicate: Budget,
+}
+
+/// A fault budget: a number, or a parameter's value.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Budget {
+    Fixed(u8),
+    Param(u16),
+}
+
+impl Default for Budget {
+    fn default() -> Budget {
+        Budget::Fixed(0)
+    }
+}
+
+impl Budget {
+    /// The budget given the parameters' values, within 0..=[`MAX_FAULTS`].
+    pub fn value(self, params: &[i32]) -> u8 {
+        let v = match self {
+            Budget::Fixed(n) => i32::from(n),
+            Budget::Param(p) => params.get(usize::from(p)).copied().unwrap_or(0),
+        };
+        v.clamp(0, MAX_FAULTS) as u8
+    }
+}
+
+impl NetworkDecl {
+    /// Whether this is today's network: FIFO channels, nothing lost or
+    /// duplicated.
+    pub fn is_reliable_fifo(&self) -> bool {
+        !self.unordered && self.lose == Budget::Fixed(0) && self.duplicate == Budget::Fixed(0)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -52,8 +52,8 @@ const SYMBOLS: [&str; 30] = [
 ];
 
 /// The words that begin a top-level item; parsing resumes at one after an error.
-const ITEM_WORDS: [&str; 8] = [
-    "protocol", "param", "message", "server", "client", "outcome", "predict", "goal",
+const ITEM_WORDS: [&str; 9] = [
+    "protocol", "param", "message", "server", "client", "outcome", "predict", "goal", "network",
 ];
 
 /// Words that begin an actor's member or a statement, besides the item words.
@@ -441,6 +441,22 @@ pub enum Item {
         cond: Option<Expr>,
         span: Span,
     },
+    /// `network ORDER [lose BUDGET] [duplicate BUDGET]`: how the messages
+    /// between the actors travel. The order is a word (`fifo`,
+    /// `unordered`) and each budget a number or a parameter's name; the
+    /// checker says what is allowed.
+    Network {
+        order: Name,
+        faults: Vec<(Name, BudgetAst)>,
+        span: Span,
+    },
+}
+
+/// A fault budget as written: a whole number or a parameter's name.
+#[derive(Clone, Debug, PartialEq)]
+pub enum BudgetAst {
+    Number(i64, Span),
+    Param(Name),
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -972,7 +988,7 @@ impl<'a> Parser<'a> {
         }
         let Tok::Ident(word) = self.peek().clone() else {
             return self.error(
-                "a declaration (protocol, param, message, server, client, outcome, predict or goal)",
+                "a declaration (protocol, param, message, server, client, outcome, predict, goal or network)",
             );
         };
         match word.as_str() {
@@ -1172,8 +1188,33 @@ impl<'a> Parser<'a> {
                     span: start.to(self.prev_span()),
                 })
             }
+            "network" => {
+                self.bump();
+                if self.is_word("lose") || self.is_word("duplicate") {
+                    return self.error(
+                        "the network's order first, `fifo` or `unordered` (network fifo lose 1)",
+                    );
+                }
+                let order = self.name("the network's order: `fifo` or `unordered`")?;
+                let mut faults = Vec::new();
+                while self.is_word("lose") || self.is_word("duplicate") {
+                    let fault = self.name("`lose` or `duplicate`")?;
+                    let budget = if let Tok::Ident(_) = self.peek() {
+                        BudgetAst::Param(self.name("a parameter's name")?)
+                    } else {
+                        let (n, span) = self.int_literal()?;
+                        BudgetAst::Number(n, span)
+                    };
+                    faults.push((fault, budget));
+                }
+                Ok(Item::Network {
+                    order,
+                    faults,
+                    span: start.to(self.prev_span()),
+                })
+            }
             _ => self.error(
-                "a declaration (protocol, param, message, server, client, outcome, predict or goal)",
+                "a declaration (protocol, param, message, server, client, outcome, predict, goal or network)",
             ),
         }
     }

@@ -56,4 +56,6 @@ pub enum Handled {
     Unexpected,
     /// The handler stopped with a runtime error; the run ends there.
     Failed,
+    /// The network lost the message: the receiver never saw it.
+    Lost,
 }

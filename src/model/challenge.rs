@@ -66,6 +66,8 @@ impl System {
             Handled::Ignored(reason) => lang::Handled::Ignored(reason),
             Handled::Terminated => lang::Handled::Ignored(None),
             Handled::Unexpected | Handled::Failed => lang::Handled::Unexpected,
+            // Nobody received a lost message.
+            Handled::Lost => return false,
         };
         let Some(receiver) = after.states.get(step.to.index()) else {
             return false;

@@ -1,12 +1,59 @@
-//! The network: one FIFO channel per (sender, receiver) pair. One step
-//! delivers the head of one channel. The page holds its messages in flight in
-//! this very type, and the explorer's states contain one, so "what can be
-//! delivered next" is decided in one place.
+//! The network: one channel per (sender, receiver) pair. One step picks a
+//! message of one channel and delivers it, or, where the protocol allows
+//! faults, loses it or delivers it while keeping a copy in flight. The page
+//! holds its messages in flight in this very type, and the explorer's
+//! states contain one, so "what can happen next" is decided in one place:
+//! [`Network::deliverable`].
+//!
+//! Channels are FIFO (only a channel's head can arrive) unless the network
+//! is *unordered*, when any message in flight can. An unordered channel is
+//! a bag: its messages are kept sorted (by kind, then fields), so two
+//! networks holding the same messages are equal, and equal messages in one
+//! channel are one choice, not several that lead to the same world.
 
 use serde::{Deserialize, Serialize};
 
 use super::actor::{ActorId, Msg};
-use super::schedule::Step;
+use super::schedule::{Act, Step};
+
+/// What is left of the protocol's fault budgets in a run: how many more
+/// messages the network may lose, and duplicate. Part of every world, so
+/// two worlds that differ only in what the network may still do are two
+/// states.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize,
+)]
+pub struct Faults {
+    pub lose: u8,
+    pub duplicate: u8,
+}
+
+impl Faults {
+    /// Whether `act` is within the budget.
+    pub fn allow(self, act: Act) -> bool {
+        match act {
+            Act::Deliver => true,
+            Act::Lose => self.lose > 0,
+            Act::Duplicate => self.duplicate > 0,
+        }
+    }
+
+    /// Spends the budget `act` takes, if it takes one and one is left.
+    pub fn spend(&mut self, act: Act) -> bool {
+        let left = match act {
+            Act::Deliver => return true,
+            Act::Lose => &mut self.lose,
+            Act::Duplicate => &mut self.duplicate,
+        };
+        match left.checked_sub(1) {
+            Some(l) => {
+                *left = l;
+                true
+            }
+            None => false,
+        }
+    }
+}
 
 /// Messages in flight, all in one vector ordered by channel (sender, then
 /// receiver) and, within a channel, oldest first. So iteration order is fixed
@@ -15,7 +62,10 @@ use super::schedule::Step;
 #[derive(Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Network {
     actors: usize,
-    /// (channel slot, message), sorted by slot; FIFO within a slot.
+    /// Any message in flight may arrive next, not only each channel's head.
+    unordered: bool,
+    /// (channel slot, message), sorted by slot; within a slot oldest first
+    /// (FIFO) or sorted by message (unordered).
     queue: Vec<(u16, Msg)>,
 }
 
@@ -23,6 +73,7 @@ impl Clone for Network {
     fn clone(&self) -> Network {
         Network {
             actors: self.actors,
+            unordered: self.unordered,
             queue: self.queue.clone(),
         }
     }
@@ -30,16 +81,29 @@ impl Clone for Network {
     /// Reuses this network's buffer.
     fn clone_from(&mut self, source: &Network) {
         self.actors = source.actors;
+        self.unordered = source.unordered;
         self.queue.clone_from(&source.queue);
     }
 }
 
 impl Network {
+    /// An empty network of FIFO channels.
     pub fn new(actors: usize) -> Network {
+        Network::with_order(actors, false)
+    }
+
+    /// An empty network; `unordered`: any message in flight may arrive next.
+    pub fn with_order(actors: usize, unordered: bool) -> Network {
         Network {
             actors,
+            unordered,
             queue: Vec::new(),
         }
+    }
+
+    /// Whether any message in flight may arrive next.
+    pub fn unordered(&self) -> bool {
+        self.unordered
     }
 
     /// Empties the network (keeping its buffer) for `actors` actors.
@@ -59,10 +123,10 @@ impl Network {
 
     fn step_of(&self, slot: u16) -> Step {
         let slot = usize::from(slot);
-        Step {
-            from: ActorId((slot / self.actors) as u8),
-            to: ActorId((slot % self.actors) as u8),
-        }
+        Step::new(
+            ActorId((slot / self.actors) as u8),
+            ActorId((slot % self.actors) as u8),
+        )
     }
 
     /// Where channel `slot` starts and ends in the queue.
@@ -72,12 +136,17 @@ impl Network {
         (start, end)
     }
 
-    /// Posts `msg` at the tail of the channel from `from` to `to`. Returns
-    /// false (and drops the message) if either actor does not exist.
+    /// Posts `msg` at the tail of the channel from `from` to `to` (in an
+    /// unordered network, in its sorted place). Returns false (and drops
+    /// the message) if either actor does not exist.
     pub fn post(&mut self, from: ActorId, to: ActorId, msg: Msg) -> bool {
         match self.slot(from, to) {
             Some(slot) => {
-                let at = self.queue.partition_point(|&(s, _)| s <= slot);
+                let at = if self.unordered {
+                    self.queue.partition_point(|&(s, m)| (s, m) <= (slot, msg))
+                } else {
+                    self.queue.partition_point(|&(s, _)| s <= slot)
+                };
                 self.queue.insert(at, (slot, msg));
                 true
             }
@@ -85,28 +154,58 @@ impl Network {
         }
     }
 
-    /// The message that `step` would deliver, if its channel is not empty.
+    /// Where in the queue the message `step` picks is, if it can be picked:
+    /// the channel has that many messages, and past the head only in an
+    /// unordered network; a fault never touches a message an actor sent
+    /// itself. (Budgets are the world's: see [`Network::deliverable`].)
+    #[inline]
+    fn position(&self, step: Step) -> Option<usize> {
+        let slot = self.slot(step.from, step.to)?;
+        if step.act != Act::Deliver && step.from == step.to {
+            return None;
+        }
+        if step.pick > 0 && !self.unordered {
+            return None;
+        }
+        let (start, end) = self.range(slot);
+        let at = start + usize::from(step.pick);
+        (at < end).then_some(at)
+    }
+
+    /// The message `step` picks (for a plain step, its channel's head), if
+    /// the step is possible in this network.
     pub fn head(&self, step: Step) -> Option<Msg> {
-        let slot = self.slot(step.from, step.to)?;
-        let (start, end) = self.range(slot);
-        (start < end).then(|| self.queue[start].1)
+        self.position(step).map(|at| self.queue[at].1)
     }
 
-    /// Removes and returns the head of the channel `step` names.
+    /// Takes the message `step` picks out of its channel and returns it;
+    /// for a duplication, returns it and leaves it in flight (where it was:
+    /// still at the head of a FIFO channel). Does not look at budgets.
     pub fn take(&mut self, step: Step) -> Option<Msg> {
-        let slot = self.slot(step.from, step.to)?;
-        let (start, end) = self.range(slot);
-        (start < end).then(|| self.queue.remove(start).1)
+        let at = self.position(step)?;
+        Some(match step.act {
+            Act::Duplicate => self.queue[at].1,
+            Act::Deliver | Act::Lose => self.queue.remove(at).1,
+        })
     }
 
-    /// Every step possible now, with the message it delivers, in a fixed order
-    /// (by sender, then receiver).
-    pub fn deliverable(&self) -> impl Iterator<Item = (Step, Msg)> + '_ {
-        self.queue
-            .iter()
-            .enumerate()
-            .filter(|&(i, &(slot, _))| i == 0 || self.queue[i - 1].0 != slot)
-            .map(|(_, &(slot, msg))| (self.step_of(slot), msg))
+    /// Every step possible now, with the message it picks, in a fixed
+    /// order: by sender, then receiver; within a channel, its head only
+    /// (FIFO), or each *different* message once, in the channel's order
+    /// (unordered: picking either of two equal messages is one step, as
+    /// it gives one world); and for each message, delivering it, then, if
+    /// `faults` allows and it is not a message to oneself, losing it, then
+    /// duplicating it. (Past index 65,534 of one channel nothing is offered:
+    /// no protocol the explorer can finish comes near.)
+    pub fn deliverable(&self, faults: Faults) -> Deliverable<'_> {
+        Deliverable {
+            net: self,
+            faults,
+            next: 0,
+            start: 0,
+            current: None,
+            act: 0,
+        }
     }
 
     /// Every message in flight, channel by channel, head first.
@@ -133,11 +232,69 @@ impl Network {
         self.queue.push((slot, msg));
     }
 
-    /// Messages queued on one channel, head first.
+    /// Messages queued on one channel, head first (unordered: in the sorted
+    /// order that [`Step::pick`] counts in).
     pub fn channel(&self, step: Step) -> impl Iterator<Item = Msg> + '_ {
         let (start, end) = self
             .slot(step.from, step.to)
             .map_or((0, 0), |slot| self.range(slot));
         self.queue[start..end].iter().map(|&(_, m)| m)
+    }
+}
+
+/// The steps [`Network::deliverable`] gives, in its order; an iterator of
+/// its own (not a chain of adapters) because the explorer asks for every
+/// state's.
+pub struct Deliverable<'a> {
+    net: &'a Network,
+    faults: Faults,
+    /// The next queue position to consider, and where its channel starts.
+    next: usize,
+    start: usize,
+    /// The message whose steps are being given, and the next act to try.
+    current: Option<(Step, Msg)>,
+    act: usize,
+}
+
+const ACTS: [Act; 3] = [Act::Deliver, Act::Lose, Act::Duplicate];
+
+impl Iterator for Deliverable<'_> {
+    type Item = (Step, Msg);
+
+    fn next(&mut self) -> Option<(Step, Msg)> {
+        let queue = &self.net.queue;
+        loop {
+            if let Some((step, msg)) = self.current {
+                while let Some(&act) = ACTS.get(self.act) {
+                    self.act += 1;
+                    if act == Act::Deliver || (step.from != step.to && self.faults.allow(act)) {
+                        return Some((step.with(act), msg));
+                    }
+                }
+                self.current = None;
+            }
+            let i = self.next;
+            let &(slot, msg) = queue.get(i)?;
+            self.next += 1;
+            if i == 0 || queue[i - 1].0 != slot {
+                self.start = i;
+            } else if !self.net.unordered || queue[i - 1].1 == msg {
+                continue; // not a head, or equal to the message before it
+            }
+            let Ok(pick) = u16::try_from(i - self.start) else {
+                continue;
+            };
+            if pick == u16::MAX {
+                continue;
+            }
+            self.current = Some((
+                Step {
+                    pick,
+                    ..self.net.step_of(slot)
+                },
+                msg,
+            ));
+            self.act = 0;
+        }
     }
 }

@@ -206,7 +206,8 @@ impl Outcome {
     }
 }
 
-/// How a scenario crosses the wire: a built-in by name, any other protocol
+/// How a scenario crosses the wire: a built-in by name (unless the sender
+/// is the page, which fetched it, so its workers may not hold it), any other protocol
 /// as its compiled program (a worker runs it, and never compiles), in
 /// [`lang::binary`]'s form.
 #[derive(Serialize, Deserialize)]
@@ -220,7 +221,10 @@ impl Serialize for Scenario {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         ScenarioWire {
             name: self.protocol.name.clone(),
-            program: (!self.is_builtin()).then(|| lang::binary::encode(&self.protocol)),
+            // By name where the receiver holds the program: every build
+            // but the page's holds every built-in (see lang::builtin).
+            program: (!self.is_builtin() || !lang::builtin_stored(self.name()))
+                .then(|| lang::binary::encode(&self.protocol)),
             params: self.params.clone(),
         }
         .serialize(s)

@@ -6,9 +6,9 @@
 use serde::{Deserialize, Serialize};
 
 use super::actor::{ActorId, ActorState, Handled, Msg, Outbox};
-use super::network::Network;
+use super::network::{Faults, Network};
 use super::scenario::{Outcome, Waiting};
-use super::schedule::{Schedule, Step};
+use super::schedule::{Act, Schedule, Step};
 use crate::lang::{self, Instance, RunError};
 
 /// The actors of a scenario, as its protocol instantiates them; actor `i`
@@ -27,13 +27,14 @@ pub struct Failure {
     pub error: RunError,
 }
 
-/// A global state: every actor's state, every message in flight, and the
-/// runtime error that ended the run, if one did (then nothing more can be
-/// delivered).
+/// A global state: every actor's state, every message in flight, what the
+/// network may still lose and duplicate, and the runtime error that ended
+/// the run, if one did (then nothing more can be delivered).
 #[derive(Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct World {
     pub states: Vec<ActorState>,
     pub net: Network,
+    pub faults: Faults,
     pub failed: Option<Failure>,
 }
 
@@ -42,6 +43,7 @@ impl Clone for World {
         World {
             states: self.states.clone(),
             net: self.net.clone(),
+            faults: self.faults,
             failed: self.failed.clone(),
         }
     }
@@ -50,17 +52,31 @@ impl Clone for World {
     fn clone_from(&mut self, source: &World) {
         self.states.clone_from(&source.states);
         self.net.clone_from(&source.net);
+        self.faults = source.faults;
         self.failed.clone_from(&source.failed);
     }
 }
 
 impl World {
-    /// Every step possible now, with the message it delivers, in a fixed
-    /// order (by sender, then receiver); none once a run has failed.
+    /// Every step possible now, with the message it picks, in
+    /// [`Network::deliverable`]'s fixed order, faults within what is left
+    /// of the budgets; none once a run has failed.
     pub fn deliverable(&self) -> impl Iterator<Item = (Step, Msg)> + '_ {
         self.net
-            .deliverable()
+            .deliverable(self.faults)
             .filter(move |_| self.failed.is_none())
+    }
+
+    /// Takes the message `step` picks out of the network (a duplication
+    /// leaves it there), spending the budget a fault takes; `None` if the
+    /// step is not possible now.
+    pub fn take(&mut self, step: Step) -> Option<Msg> {
+        if self.failed.is_some() || !self.faults.allow(step.act) {
+            return None;
+        }
+        let msg = self.net.take(step)?;
+        self.faults.spend(step.act);
+        Some(msg)
     }
 
     /// Whether the run is over: nothing can be delivered.
@@ -226,7 +242,8 @@ impl System {
     /// Every actor started; their first messages are in flight. An actor
     /// whose start fails ends the run before it begins.
     pub fn init(&self) -> World {
-        let mut net = Network::new(self.actors());
+        let decl = &self.inst.program.network;
+        let mut net = Network::with_order(self.actors(), decl.unordered);
         let mut out = Outbox::new();
         let mut failed = None;
         let mut states = Vec::with_capacity(self.actors());
@@ -254,8 +271,40 @@ impl System {
         World {
             states,
             net,
+            faults: self.budgets(),
             failed,
         }
+    }
+
+    /// The protocol's fault budgets, given the parameters' values: what a
+    /// run starts with.
+    pub fn budgets(&self) -> Faults {
+        let decl = &self.inst.program.network;
+        Faults {
+            lose: decl.lose.value(&self.inst.params),
+            duplicate: decl.duplicate.value(&self.inst.params),
+        }
+    }
+
+    /// The network the protocol declares, in words: "FIFO channels",
+    /// "unordered, up to 1 lost, up to 1 duplicated".
+    pub fn network_words(&self) -> String {
+        let budgets = self.budgets();
+        let mut parts = vec![if self.inst.program.network.unordered {
+            "unordered (any message in flight may arrive next)".to_string()
+        } else {
+            "FIFO per channel".to_string()
+        }];
+        if budgets.lose > 0 {
+            parts.push(format!("up to {} lost", budgets.lose));
+        }
+        if budgets.duplicate > 0 {
+            parts.push(format!("up to {} duplicated", budgets.duplicate));
+        }
+        if budgets == Faults::default() {
+            parts.push("nothing lost or duplicated".to_string());
+        }
+        parts.join(", ")
     }
 
     /// Delivers the head of `step`'s channel to its receiver.
@@ -285,8 +334,11 @@ impl System {
         if world.failed.is_some() || step.to.index() >= self.actors() {
             return None;
         }
-        let msg = world.net.take(step)?;
+        let msg = world.take(step)?;
         sent.clear();
+        if !step.delivers() {
+            return Some((msg, Handled::Lost));
+        }
         let state = &mut world.states[step.to.index()];
         if state.stopped {
             return Some((msg, Handled::Terminated));
@@ -314,7 +366,7 @@ impl System {
         else {
             return Vec::new();
         };
-        if state.stopped || before.failed.is_some() {
+        if state.stopped || before.failed.is_some() || !step.delivers() {
             return Vec::new();
         }
         let mut slots = state.slots.clone();
@@ -335,7 +387,7 @@ impl System {
     pub fn handler_lines(&self, world: &World, step: Step) -> Option<(u32, u32)> {
         let msg = world.net.head(step)?;
         let state = world.states.get(step.to.index())?;
-        if state.stopped {
+        if state.stopped || !step.delivers() {
             return None;
         }
         self.inst
@@ -405,14 +457,43 @@ impl System {
                 f.error
             ));
         }
-        match world.net.head(step) {
-            Some(_) => Ok(()),
-            None => Err(format!(
-                "nothing is in flight from {} to {}",
-                self.name(step.from),
-                self.name(step.to)
-            )),
+        let (from, to) = (self.name(step.from), self.name(step.to));
+        let in_channel = world.net.channel(step).count();
+        if in_channel == 0 {
+            return Err(format!("nothing is in flight from {from} to {to}"));
         }
+        if usize::from(step.pick) >= in_channel {
+            return Err(format!(
+                "only {in_channel} message{} in flight from {from} to {to}, so there is no message {}",
+                if in_channel == 1 { " is" } else { "s are" },
+                step.pick
+            ));
+        }
+        if step.pick > 0 && !world.net.unordered() {
+            return Err(format!(
+                "channels are FIFO in this protocol: only the oldest message from {from} to {to} can arrive"
+            ));
+        }
+        if step.act != Act::Deliver && step.from == step.to {
+            return Err(format!(
+                "{from}'s message to itself does not cross the network, so it cannot be lost or duplicated"
+            ));
+        }
+        if !world.faults.allow(step.act) {
+            let (verb, budget) = match step.act {
+                Act::Lose => ("lose", self.budgets().lose),
+                _ => ("duplicate", self.budgets().duplicate),
+            };
+            return Err(if budget == 0 {
+                format!("this protocol's network does not {verb} messages")
+            } else {
+                format!(
+                    "the network may {verb} at most {budget} message{} in a run, and has",
+                    if budget == 1 { "" } else { "s" }
+                )
+            });
+        }
+        Ok(())
     }
 
     fn describe_missing(&self, id: ActorId) -> String {
@@ -565,13 +646,27 @@ impl System {
     /// One line describing a delivery: "Fridge received look from Person 2
     /// and replied: took 0, 2 left".
     pub fn narrate(&self, d: &Delivery) -> String {
+        if d.handled == Handled::Lost {
+            return format!(
+                "The network lost {} from {} to {}",
+                self.show(d.msg),
+                self.name(d.step.from),
+                self.name(d.step.to)
+            );
+        }
+        let copy = if d.step.act == Act::Duplicate {
+            " (the network kept a copy in flight)"
+        } else {
+            ""
+        };
         let head = format!(
-            "{} received {} from {}",
+            "{} received {} from {}{copy}",
             self.name(d.step.to),
             self.show(d.msg),
             self.name(d.step.from)
         );
         match d.handled {
+            Handled::Lost => head,
             Handled::Ignored(reason) => match self.ignore_reason(d.step.to, reason) {
                 Some(why) => format!("{head} but {why}, so ignored it"),
                 None => format!("{head} and ignored it"),

@@ -22,7 +22,9 @@ use wasm_bindgen::JsCast;
 use super::actor_worker::ActorWorker;
 use super::codec::WireCodec;
 use super::explorer_worker::{self, ExplorerWorker};
-use crate::model::{ActorId, ActorState, Msg, Network, Scenario, Schedule, Step, System, World};
+use crate::model::{
+    ActorId, ActorState, Handled, Msg, Network, Scenario, Schedule, Step, System, World,
+};
 use crate::permalink::Link;
 use crate::timeline::{Entry, Refused, Timeline, Travel};
 use crate::wire::{FateSummary, FromActor, FromExplorer, Summary, ToActor, ToExplorer};
@@ -168,6 +170,8 @@ pub struct App {
     /// Where this play pauses by itself (the point of no return, if asked).
     play_stop: Option<usize>,
     play_generation: u32,
+    /// Presenter or embed mode, as the link says (see `hall.rs`).
+    pub mode: Option<crate::permalink::Mode>,
 }
 
 impl App {
@@ -212,6 +216,7 @@ impl App {
                 playing: false,
                 play_stop: None,
                 play_generation: 0,
+                mode: None,
             })
         })
     }
@@ -292,6 +297,7 @@ impl App {
             schedule: self.timeline.schedule(),
             terminated_after: self.terminated_after(),
             predicted: self.predicted.clone(),
+            mode: self.mode,
         }
     }
 
@@ -328,6 +334,7 @@ impl App {
     /// Opens a (checked) permalink: fresh workers replay its schedule, and
     /// terminate the server where it says.
     pub fn load_link(&mut self, link: Link) {
+        self.mode = link.mode;
         self.load(link.scenario, link.schedule);
         if link.predicted.is_some() {
             self.predicted = link.predicted;
@@ -408,6 +415,18 @@ impl App {
     /// own worker; progress and the result arrive as messages.
     pub fn explore(&mut self, symmetry: bool) {
         self.start_explore(self.scenario.clone(), symmetry, PAGE_MAX_STATES, false);
+        // The fixed version, which the result offers to explore beside it,
+        // in the page by the time the result is shown.
+        if let Some(fixed) = self.scenario.protocol.fixed.clone() {
+            if crate::lang::builtin(&fixed).is_none() {
+                let me = self.me.clone();
+                super::protocols::with_builtin(&fixed, move |_| {
+                    if let Some(shared) = me.upgrade() {
+                        App::update(&shared, |_| {});
+                    }
+                });
+            }
+        }
     }
 
     /// Explores the fixed version of the current scenario, for the side by
@@ -933,7 +952,7 @@ impl App {
         if self.busy() || self.failure.is_some() {
             return;
         }
-        if self.net().head(step).is_none() {
+        if self.system.check_step(self.world(), step).is_err() {
             return; // a stale button; the redraw will remove it
         }
         self.notice = None;
@@ -1018,6 +1037,13 @@ impl App {
         let Some(msg) = self.timeline.begin(step, by_hand) else {
             return;
         };
+        if !step.delivers() {
+            // The network lost it: no worker sees it, and the page, being
+            // the network, answers for the receiver at once.
+            let state = self.world().states[step.to.index()].clone();
+            self.timeline.answer(Handled::Lost, state, Vec::new(), None);
+            return self.continue_script();
+        }
         self.request(
             step.to.index(),
             ToActor::Deliver {

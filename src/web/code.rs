@@ -23,9 +23,8 @@ use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::{spawn_local, JsFuture};
 use web_sys::{
-    Blob, BlobPropertyBag, Document, Element, HtmlAnchorElement, HtmlElement, HtmlInputElement,
-    HtmlTextAreaElement, ReadableStream, ReadableStreamDefaultReader, ReadableWritablePair,
-    WritableStream,
+    Blob, Document, Element, HtmlElement, HtmlInputElement, HtmlTextAreaElement, ReadableStream,
+    ReadableStreamDefaultReader, ReadableWritablePair, WritableStream,
 };
 
 use super::app::{App, Shared};
@@ -535,27 +534,12 @@ pub fn save_file(app: &App, doc: &Document) {
             }
         },
     };
-    let parts = Array::of1(&JsValue::from_str(&source));
-    let options = BlobPropertyBag::new();
-    options.set_type("text/plain;charset=utf-8");
-    let Ok(blob) = Blob::new_with_str_sequence_and_options(&parts, &options) else {
-        return;
-    };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
-        return;
-    };
-    if let Some(a) = doc
-        .create_element("a")
-        .ok()
-        .and_then(|a| a.dyn_into::<HtmlAnchorElement>().ok())
-    {
-        a.set_href(&url);
-        a.set_download(&file_name(app.scenario.name()));
-        a.click();
-    }
-    super::after(1000, move || {
-        let _ = web_sys::Url::revoke_object_url(&url);
-    });
+    super::hall::download_text(
+        doc,
+        &source,
+        "text/plain;charset=utf-8",
+        &file_name(app.scenario.name()),
+    );
 }
 
 /// Reads the file chosen in the file input into the editor and applies it.
@@ -644,7 +628,11 @@ pub fn load_example(shared: &Shared, name: &str) {
 /// The page's current link, if it can be written now: a custom protocol's
 /// waits for its source to be compressed, which this starts.
 pub fn fragment(app: &App) -> Option<String> {
-    let link = app.link();
+    link_fragment(app, app.link())
+}
+
+/// [`fragment`] for `link`, a link to the protocol on show.
+pub fn link_fragment(app: &App, link: crate::permalink::Link) -> Option<String> {
     if !link.needs_source() {
         return Some(link.to_fragment());
     }
@@ -764,7 +752,23 @@ pub fn open_fragment(shared: &Shared, fragment: String) {
             return;
         }
         Ok(None) => {
-            App::update(shared, |app| super::open_link(app, &doc, &fragment, None));
+            // A built-in the page has not loaded yet is fetched first.
+            let name = Link::builtin_name(&fragment)
+                .unwrap_or_default()
+                .to_string();
+            if lang::builtin(&name).is_none() && lang::builtin_digest(&name).is_some() {
+                App::update(shared, |app| app.opening_link = true);
+            }
+            let shared = shared.clone();
+            super::protocols::with_builtin(&name, move |loaded| {
+                if OPENING.get() != opening {
+                    return; // a newer link was opened meanwhile
+                }
+                App::update(&shared, |app| match loaded {
+                    Ok(()) => super::open_link(app, &doc, &fragment, None),
+                    Err(why) => super::refuse_link(app, &doc, &LinkError(why)),
+                });
+            });
             return;
         }
         Ok(Some(token)) => token.to_string(),

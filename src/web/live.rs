@@ -105,7 +105,7 @@ impl App {
             elapsed_ms: 0.0,
             started_ms: now(),
             workers,
-            run: Run::new(system.actors(), jitter_ms, seed, 0),
+            run: Run::for_system(&system, jitter_ms, seed, 0),
             progress: 0,
             drawn_ms: 0.0,
             peak_in_flight: 0,
@@ -216,13 +216,13 @@ impl App {
         self.live_actions(actions);
     }
 
-    fn live_release(&mut self, from: ActorId, to: ActorId) {
+    fn live_release(&mut self, from: ActorId, to: ActorId, id: u32) {
         let Some(batch) = self.live.as_mut() else {
             return;
         };
         batch.progress += 1;
         let mut actions = Vec::new();
-        batch.run.release(from, to, &mut actions);
+        batch.run.release(from, to, id, &mut actions);
         self.live_actions(actions);
     }
 
@@ -240,11 +240,11 @@ impl App {
                         bridge.send(ToActor::Deliver { from, msg });
                     }
                 }
-                Action::Wait { from, to, ms } => {
+                Action::Wait { from, to, ms, id } => {
                     let me = self.me.clone();
                     after(ms as i32, move || {
                         if let Some(app) = me.upgrade() {
-                            App::on_live(&app, generation, |app| app.live_release(from, to));
+                            App::on_live(&app, generation, |app| app.live_release(from, to, id));
                         }
                     });
                 }
@@ -268,8 +268,12 @@ impl App {
             self.ensure_explored();
             return;
         }
-        let actors = batch.workers.len();
-        batch.run = Run::new(actors, batch.jitter_ms, batch.seed, batch.done());
+        batch.run = Run::for_system(
+            &batch.scenario.system(),
+            batch.jitter_ms,
+            batch.seed,
+            batch.done(),
+        );
         for bridge in &batch.workers {
             bridge.send(ToActor::Restart);
         }

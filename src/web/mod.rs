@@ -9,7 +9,9 @@ pub mod code;
 pub mod codec;
 pub mod compiler_worker;
 pub mod explorer_worker;
+pub mod hall;
 pub mod live;
+pub mod protocols;
 pub mod view;
 
 use std::rc::Rc;
@@ -21,7 +23,7 @@ use web_sys::{Document, Element, HtmlInputElement, HtmlSelectElement};
 
 use crate::lang::Program;
 use crate::model::scenario::parse_in_range;
-use crate::model::{Scenario, Schedule, Step};
+use crate::model::{Act, Scenario, Schedule, Step};
 use crate::permalink::Link;
 use app::{App, Shared};
 
@@ -234,15 +236,19 @@ fn show_scenario(doc: &Document, s: &Scenario) {
 /// The protocol chosen in the form, with its defaults; `custom` is the
 /// "Custom" choice's.
 fn selected_protocol(doc: &Document, custom: Option<Arc<Program>>) -> Scenario {
-    let value = doc
-        .get_element_by_id("protocol")
-        .and_then(|e| e.dyn_into::<HtmlSelectElement>().ok())
-        .map(|s| s.value())
-        .unwrap_or_default();
+    let value = selected_name(doc);
     match (value.as_str(), custom) {
         (CUSTOM, Some(program)) => Scenario::new(program),
         _ => Scenario::builtin(&value).unwrap_or_default(),
     }
+}
+
+/// The protocol list's choice: a built-in's name, or the custom choice.
+fn selected_name(doc: &Document) -> String {
+    doc.get_element_by_id("protocol")
+        .and_then(|e| e.dyn_into::<HtmlSelectElement>().ok())
+        .map(|s| s.value())
+        .unwrap_or_default()
 }
 
 /// Reads the form; a bad field gets an inline message and the current
@@ -474,6 +480,11 @@ fn on_click(shared: &Shared, target: Element) {
         "close-editor" => with_doc(code::close_editor),
         "diag" => with_doc(|d| code::go_to_diagnostic(d, &button)),
         "save-file" => with_doc(|d| code::save_file(app, d)),
+        "present" => hall::toggle_present(app),
+        "download-svg" => with_doc(|d| hall::download_svg(app, d)),
+        "download-png" => with_doc(|d| hall::download_png(app, d)),
+        "copy-markdown" => with_doc(|d| hall::copy_markdown(app, d)),
+        "copy-embed" => with_doc(|d| hall::copy_embed(app, d)),
         "open-file" => with_doc(|d| {
             if let Some(input) = d
                 .get_element_by_id("open-file")
@@ -540,7 +551,11 @@ pub(crate) fn autoplay_settings() -> (i32, bool) {
 
 /// Delivers the n-th deliverable message (used by the digit shortcuts).
 fn nth_step(app: &App, n: usize) -> Option<Step> {
-    app.net().deliverable().nth(n).map(|(step, _)| step)
+    app.world()
+        .deliverable()
+        .filter(|(step, _)| step.act == Act::Deliver)
+        .nth(n)
+        .map(|(step, _)| step)
 }
 
 /// The page's entry point.
@@ -577,13 +592,20 @@ pub fn start() {
         let d = doc.clone();
         listen(&form, "submit", move |event| {
             event.prevent_default();
-            let custom = shared.borrow().custom.clone();
-            if let Some(scenario) = read_form(&d, custom) {
-                App::update(&shared, |app| {
-                    app.notice = None;
-                    app.load(scenario, Schedule::default());
-                });
-            }
+            let (shared, d) = (shared.clone(), d.clone());
+            protocols::with_builtin(&selected_name(&d), move |loaded| {
+                if let Err(why) = loaded {
+                    field_error(&d, "scenario-error", Some(&why));
+                    return;
+                }
+                let custom = shared.borrow().custom.clone();
+                if let Some(scenario) = read_form(&d, custom) {
+                    App::update(&shared, |app| {
+                        app.notice = None;
+                        app.load(scenario, Schedule::default());
+                    });
+                }
+            });
         });
     }
     if let Some(form) = doc.get_element_by_id("live") {
@@ -632,11 +654,15 @@ pub fn start() {
         let d = doc.clone();
         let shared = shared.clone();
         listen(&select, "change", move |_| {
-            // The new protocol's fields, keeping what was typed in fields
-            // of the same name.
+            // The new protocol's fields (once its program is in the page),
+            // keeping what was typed in fields of the same name.
             let typed = param_values(&d);
-            let custom = shared.borrow().custom.clone();
-            draw_params(&d, &selected_protocol(&d, custom), &typed);
+            let (shared, d) = (shared.clone(), d.clone());
+            protocols::with_builtin(&selected_name(&d), move |loaded| {
+                field_error(&d, "scenario-error", loaded.err().as_deref());
+                let custom = shared.borrow().custom.clone();
+                draw_params(&d, &selected_protocol(&d, custom), &typed);
+            });
         });
     }
     {
@@ -765,6 +791,10 @@ pub fn start() {
                 }
                 "?" => {
                     open_help();
+                    true
+                }
+                "p" => {
+                    App::update(&shared, hall::toggle_present);
                     true
                 }
                 d if d.len() == 1 && d.chars().all(|c| ('1'..='9').contains(&c)) => {

@@ -16,7 +16,7 @@ use web_sys::{Document, Element, HtmlElement};
 
 use super::app::App;
 use crate::model::system::ClientStatus;
-use crate::model::{ActorId, Handled};
+use crate::model::{Act, ActorId, Faults, Handled, Msg, Step};
 use crate::timeline::Entry;
 use crate::wire::FateSummary;
 
@@ -59,14 +59,14 @@ fn set(doc: &Document, id: &'static str, html: &str) {
 
 /// Sets attribute `name` of `el` to `value`, unless it has that value
 /// already (setting it again would still count as a change).
-fn set_attr(el: &Element, name: &str, value: &str) {
+pub(super) fn set_attr(el: &Element, name: &str, value: &str) {
     if el.get_attribute(name).as_deref() != Some(value) {
         let _ = el.set_attribute(name, value);
     }
 }
 
 /// Adds or removes a boolean attribute (`hidden`, `disabled`) if it changes.
-fn flag(el: &Element, name: &str, on: bool) {
+pub(super) fn flag(el: &Element, name: &str, on: bool) {
     if el.has_attribute(name) != on {
         let _ = if on {
             el.set_attribute(name, "")
@@ -94,7 +94,7 @@ fn actors(app: &App) -> String {
             .past()
             .iter()
             .rev()
-            .find(|e| e.step.to == id)
+            .find(|e| e.step.to == id && e.step.delivers())
             .map(|e| e.msg);
         let mut text = app.system.describe(id, state, last);
         if i == 0 && app.terminated_after().is_some() {
@@ -127,35 +127,84 @@ fn flight(app: &App) -> String {
     }
     let mut html = String::from(r#"<ol class="flight">"#);
     let disabled = if app.busy() { " disabled" } else { "" };
+    let unordered = app.net().unordered();
+    let steps: Vec<(Step, Msg)> = app.world().deliverable().collect();
     let mut number = 0;
-    for (step, head) in app.net().deliverable() {
+    for &(step, head) in steps.iter().filter(|(s, _)| s.act == Act::Deliver) {
         number += 1;
         let from = esc(&app.system.name(step.from));
         let to = esc(&app.system.name(step.to));
         let msg = esc(&app.system.show(head));
         let code = step.display(app.system.server_letter);
-        let queued: Vec<String> = app
-            .net()
-            .channel(step)
-            .skip(1)
-            .map(|m| esc(&app.system.show(m)))
-            .collect();
-        let behind = if queued.is_empty() {
-            String::new()
+        let behind = if unordered {
+            // Any message may arrive next, each is listed; equal ones once.
+            let copies = app.net().channel(step).filter(|&m| m == head).count();
+            if copies > 1 {
+                format!(r#"<span class="queued">×{copies}</span>"#)
+            } else {
+                String::new()
+            }
         } else {
-            format!(r#"<span class="queued">then: {}</span>"#, queued.join(", "))
+            let queued: Vec<String> = app
+                .net()
+                .channel(step)
+                .skip(1)
+                .map(|m| esc(&app.system.show(m)))
+                .collect();
+            if queued.is_empty() {
+                String::new()
+            } else {
+                format!(r#"<span class="queued">then: {}</span>"#, queued.join(", "))
+            }
         };
+        // What the network may do instead, within what is left of its budgets.
+        let mut faults = String::new();
+        for &(fault, _) in steps
+            .iter()
+            .filter(|(s, _)| s.channel() == step.channel() && s.pick == step.pick)
+            .filter(|(s, _)| s.act != Act::Deliver)
+        {
+            let word = match fault.act {
+                Act::Lose => "Lose",
+                _ => "Duplicate",
+            };
+            let _ = write!(
+                faults,
+                r#" <button type="button" class="fault" data-action="deliver" data-step="{}" aria-label="{word} {msg} from {from} to {to}"{disabled}>{word}</button>"#,
+                fault.display(app.system.server_letter)
+            );
+        }
         let _ = write!(
             html,
-            r#"<li><button type="button" class="deliver" data-action="deliver" data-step="{code}"{disabled}><span class="visually-hidden">Deliver </span><kbd>{number}</kbd> <strong>{msg}</strong> <span class="route">{from} → {to}</span></button>{behind}</li>"#
+            r#"<li><button type="button" class="deliver" data-action="deliver" data-step="{code}"{disabled}><span class="visually-hidden">Deliver </span><kbd>{number}</kbd> <strong>{msg}</strong> <span class="route">{from} → {to}</span></button>{faults}{behind}</li>"#
         );
     }
     html.push_str("</ol>");
     html
 }
 
+/// What to notice in this protocol, and how its network behaves.
+fn about(app: &App) -> String {
+    let mut html = String::new();
+    if let Some(note) = &app.scenario.protocol.note {
+        let _ = write!(html, r#"<p class="lesson">{}</p>"#, esc(note));
+    }
+    let budgets = app.system.budgets();
+    let left = app.world().faults;
+    let mut words = format!("Network: {}", app.system.network_words());
+    if budgets != Faults::default() && left != budgets {
+        let _ = write!(
+            words,
+            " (still allowed: {} lost, {} duplicated)",
+            left.lose, left.duplicate
+        );
+    }
+    let _ = write!(html, r#"<p class="network">{}.</p>"#, esc(&words));
+    html
+}
+
 /// One sentence about a delivery: what the receiver did, once it answered.
-fn narration(app: &App, entry: &Entry) -> String {
+pub(super) fn narration(app: &App, entry: &Entry) -> String {
     match entry.delivery() {
         Some(delivery) => app.system.narrate(&delivery),
         None => format!(
@@ -305,9 +354,16 @@ fn notice(app: &App) -> String {
 /// an arrow per message from its send to its delivery. Messages in flight
 /// are dashed; each delivered arrow is a button that jumps to just after it.
 fn diagram(app: &App) -> String {
+    drawing(app, None).map(|(svg, ..)| svg).unwrap_or_default()
+}
+
+/// The diagram, and its width and height; with `export` (the file's own
+/// stylesheet and title), a standalone SVG file without the page's buttons,
+/// for `hall.rs`'s downloads.
+pub(super) fn drawing(app: &App, export: Option<(&str, &str)>) -> Option<(String, usize, usize)> {
     let n = app.system.actors();
     if n == 0 || !app.started() {
-        return String::new();
+        return None;
     }
     let (col, row, left, top) = (120usize, 30usize, 70usize, 50usize);
     let now = app.timeline.len();
@@ -320,9 +376,21 @@ fn diagram(app: &App) -> String {
     let y_pending = |j: usize| y(now) + (j + 1) * row * 4 / 5;
     let width = 2 * left + (n - 1) * col;
     let height = y_pending(pending) + 24;
+    let (namespace, role, button) = match export {
+        None => ("", r#" role="group""#, true),
+        Some(_) => (r#" xmlns="http://www.w3.org/2000/svg""#, "", false),
+    };
     let mut svg = format!(
-        r#"<svg class="diagram" width="{width}" height="{height}" viewBox="0 0 {width} {height}" role="group" aria-label="Space-time diagram: {now} deliveries"><defs><marker id="head" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" class="head"/></marker></defs>"#
+        r#"<svg{namespace} class="diagram" width="{width}" height="{height}" viewBox="0 0 {width} {height}"{role} aria-label="Space-time diagram: {now} deliveries">"#
     );
+    if let Some((title, style)) = export {
+        let _ = write!(
+            svg,
+            r##"<title>{}</title><style>{style}</style><rect width="100%" height="100%" fill="#fff"/>"##,
+            esc(title)
+        );
+    }
+    svg.push_str(r#"<defs><marker id="head" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" class="head"/></marker></defs>"#);
     for i in 0..n {
         let id = ActorId(i as u8);
         let _ = write!(
@@ -349,11 +417,29 @@ fn diagram(app: &App) -> String {
             esc(&app.system.name(a.step.to)),
         );
         match a.delivered {
-            Some(k) => {
-                let y2 = y(k);
+            Some(k) if a.lost => {
+                // Lost on the way: the arrow stops half way, at the step
+                // that lost it.
+                let (y2, xm) = (y(k), (x1 + x2) / 2);
                 let _ = write!(
                     svg,
-                    r#"<g class="arrow" tabindex="0" role="button" data-action="jump" data-to="{k}" aria-label="Delivery {k}: {label} from {from} to {to}. Jump to just after it."><title>{k}. {label}: {from} → {to}</title><line class="hit" x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}"/><line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" marker-end="url(#head)"/><text x="{}" y="{}" text-anchor="middle">{label}</text></g>"#,
+                    r#"<g class="arrow lost" tabindex="0" role="button" data-action="jump" data-to="{k}" aria-label="Step {k}: {label} from {from} to {to}, lost by the network. Jump to just after it."><title>{k}. {label}: {from} → {to}, lost</title><line class="hit" x1="{x1}" y1="{y1}" x2="{xm}" y2="{y2}"/><line x1="{x1}" y1="{y1}" x2="{xm}" y2="{y2}"/><text x="{xm}" y="{}" text-anchor="middle">✕ {label} (lost)</text></g>"#,
+                    y2 - 6
+                );
+            }
+            Some(k) => {
+                let y2 = y(k);
+                if button {
+                    let _ = write!(
+                        svg,
+                        r#"<g class="arrow" tabindex="0" role="button" data-action="jump" data-to="{k}" aria-label="Delivery {k}: {label} from {from} to {to}. Jump to just after it.">"#
+                    );
+                } else {
+                    svg.push_str(r#"<g class="arrow">"#);
+                }
+                let _ = write!(
+                    svg,
+                    r#"<title>{k}. {label}: {from} → {to}</title><line class="hit" x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}"/><line x1="{x1}" y1="{y1}" x2="{x2}" y2="{y2}" marker-end="url(#head)"/><text x="{}" y="{}" text-anchor="middle">{label}</text></g>"#,
                     // Near the head: each delivery row has exactly one, so
                     // labels of delivered messages never meet.
                     (x1 + 3 * x2) / 4,
@@ -386,7 +472,7 @@ fn diagram(app: &App) -> String {
         svg.push_str(&fate_lines(fate, width, |k| y(k) + row / 2));
     }
     svg.push_str("</svg>");
-    svg
+    Some((svg, width, height))
 }
 
 /// A delivery's mark in the history: the point of no return, or where the
@@ -1011,6 +1097,7 @@ pub fn render(app: &App) {
         .is_some_and(|el| el.closest("#flight").ok().flatten().is_some());
     set(&doc, "actors", &actors(app));
     set(&doc, "flight", &flight(app));
+    set(&doc, "about-protocol", &about(app));
     set(&doc, "history", &history(app));
     set(&doc, "status", &status(app));
     set(&doc, "notice", &notice(app));
@@ -1021,6 +1108,7 @@ pub fn render(app: &App) {
     // The code, with the lines the last delivery ran marked.
     let ran = super::code::lines_ran(app);
     super::code::draw(&doc, app, &ran);
+    super::hall::draw(&doc, app);
     // One sentence per delivery for screen readers, once it is complete,
     // with the lines it ran.
     if let Some(last) = app.past().last().filter(|e| e.handled.is_some()) {

@@ -35,6 +35,8 @@ test('two customers check, both see 100, both withdraw: the account is overdrawn
 test('the form switches to the bank fields and sets up a bank scenario', async () => {
   const page = await open(env);
   await page.getByLabel('Protocol').selectOption('check-then-withdraw');
+  // The bank's compiled program is fetched the first time it is chosen.
+  await page.getByRole('textbox', { name: 'Customers' }).waitFor();
   assert.equal(await page.getByRole('textbox', { name: 'People' }).isVisible(), false);
   await page.getByRole('textbox', { name: 'Customers' }).fill('3');
   await page.getByRole('textbox', { name: 'Balance' }).fill('150');

@@ -81,8 +81,9 @@ export async function deliver(page, msg, from, to) {
 export async function snapshot(page) {
   return page.evaluate(() => ({
     actors: [...document.querySelectorAll('#actors li')].map((li) => li.textContent),
-    // Each Deliver button's accessible name, which is its text.
-    flight: [...document.querySelectorAll('#flight button')].map((b) => b.textContent.replace(/\s+/g, ' ').trim()),
+    // Each button's accessible name: a Deliver button's is its text, a
+    // Lose or Duplicate button's its label.
+    flight: [...document.querySelectorAll('#flight button')].map((b) => b.getAttribute('aria-label') ?? b.textContent.replace(/\s+/g, ' ').trim()),
     history: [...document.querySelectorAll('#history li')].map((li) => li.textContent),
   }));
 }

@@ -36,16 +36,24 @@ test('the page starts under a strict CSP, served from a sub-path, with no inline
   await page.getByRole('button', { name: 'Explore every schedule' }).click();
   await page.locator('#outcomes .summary').waitFor();
   assert.deepEqual(page.errors, [], 'no CSP violation or page error');
-  // Workers are started from a same-origin file and run the page's own
-  // build: its hashed JS and wasm, so two deploys never mix. An explorer
-  // worker still running (the unreduced comparison starts as soon as the
-  // summary is shown) runs the analysis build, versioned by the page's.
+  // Workers are started from a same-origin file. An actor runs the page's
+  // own build (its hashed JS and wasm); the explorer the analysis build,
+  // whose fixed names carry the page's wasm name as a version. So two
+  // deploys never mix.
   const urls = page.workers().map((w) => new URL(w.url()));
   assert.ok(urls.length >= 4);
+  const pageWasm = await page.evaluate(() => document.querySelector('script[data-racelab-wasm]').dataset.racelabWasm.split('/').pop());
+  const kinds = new Set();
   for (const u of urls) {
     assert.equal(u.origin, new URL(env.url).origin);
-    assert.match(u.pathname + u.search, /\/courses\/6\.102\/racelab\/worker-loader\.js\?(w=actor&js=racelab-[0-9a-f]+\.js&wasm=racelab-[0-9a-f]+_bg\.wasm|w=explorer&js=analysis\.js&wasm=analysis_bg\.wasm&v=racelab-[0-9a-f]+_bg\.wasm)$/);
+    const path = u.pathname + u.search;
+    const actor = /\/courses\/6\.102\/racelab\/worker-loader\.js\?w=actor&js=racelab-[0-9a-f]+\.js&wasm=(racelab-[0-9a-f]+_bg\.wasm)$/.exec(path);
+    const explorer = /\/courses\/6\.102\/racelab\/worker-loader\.js\?w=explorer&js=analysis\.js&wasm=analysis_bg\.wasm&v=(racelab-[0-9a-f]+_bg\.wasm)$/.exec(path);
+    assert.ok(actor || explorer, path);
+    assert.equal((actor ?? explorer)[1], pageWasm, path);
+    kinds.add(actor ? 'actor' : 'explorer');
   }
+  assert.ok(kinds.has('actor'));
   await page.close();
 });
 
