@@ -22,6 +22,7 @@ pub mod lang;
 pub mod live;
 pub mod model;
 pub mod permalink;
+pub mod sorted;
 pub mod timeline;
 pub mod wire;
 

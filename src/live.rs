@@ -22,7 +22,9 @@
 //! `1F.dup`) is one the model accepts at that point. With a reliable FIFO
 //! network nothing more is drawn, so such runs are as they always were.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
+
+use crate::sorted::SortedMap;
 
 use crate::model::{
     Act, ActorId, ActorState, Faults, Msg, Network, Outbox, Outcome, Scenario, Schedule, Step,
@@ -453,7 +455,7 @@ impl Run {
 #[derive(Clone, Debug, Default)]
 pub struct Tally {
     /// Per outcome: how many runs ended so, and the first of them (0-based).
-    pub outcomes: BTreeMap<Outcome, (u32, u32)>,
+    pub outcomes: SortedMap<Outcome, (u32, u32)>,
     /// Run `i`'s schedule, as steps.
     runs: Vec<Box<[Step]>>,
 }
@@ -461,7 +463,7 @@ pub struct Tally {
 impl Tally {
     pub fn record(&mut self, outcome: Outcome, schedule: Schedule) {
         let index = self.runs.len() as u32;
-        self.outcomes.entry(outcome).or_insert((0, index)).0 += 1;
+        self.outcomes.get_or_insert_with(outcome, || (0, index)).0 += 1;
         self.runs.push(schedule.0.into_boxed_slice());
     }
 

@@ -82,7 +82,7 @@ pub struct Link {
     pub terminated_after: Option<usize>,
     /// The candidates (indices into `Scenario::candidates`) the learner
     /// predicted possible (key `p`, indices joined by `.`).
-    pub predicted: Option<std::collections::BTreeSet<usize>>,
+    pub predicted: Option<crate::sorted::SortedSet<usize>>,
     /// How the page lays itself out (key `mode`); `None` is the full page.
     pub mode: Option<Mode>,
 }
@@ -353,7 +353,7 @@ impl Link {
             Some("") => Some(Default::default()),
             Some(text) => {
                 // Inserted, not collected: see Scenario::candidates.
-                let mut picks = std::collections::BTreeSet::new();
+                let mut picks = crate::sorted::SortedSet::new();
                 for i in text.split('.') {
                     let pick = i.parse::<usize>().ok().filter(|&i| i < candidates);
                     picks.insert(pick.ok_or_else(|| {

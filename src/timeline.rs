@@ -26,7 +26,9 @@
 //! terminating an actor is [`System::terminate`]. The tests check that the
 //! world on show is always the model's world after the schedule on show.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
+
+use crate::sorted::SortedMap;
 
 use crate::lang::RunError;
 use crate::model::{
@@ -388,9 +390,9 @@ impl Timeline {
     /// step order; then those never delivered, by channel (the network's
     /// order) and oldest first.
     pub fn arrows(&self) -> Vec<Arrow> {
-        let mut queues: BTreeMap<Step, VecDeque<(usize, Msg)>> = BTreeMap::new();
+        let mut queues: SortedMap<Step, VecDeque<(usize, Msg)>> = SortedMap::new();
         for (step, msg) in self.start.net.in_flight() {
-            queues.entry(step).or_default().push_back((0, msg));
+            queues.get_or_default(step).push_back((0, msg));
         }
         let mut out = Vec::new();
         for (k, entry) in self.past.iter().enumerate() {
@@ -412,7 +414,7 @@ impl Timeline {
             });
             for &(to, msg) in &entry.sent {
                 let step = Step::new(entry.step.to, to);
-                queues.entry(step).or_default().push_back((k + 1, msg));
+                queues.get_or_default(step).push_back((k + 1, msg));
             }
         }
         let killed = self.terminated.as_ref().map(|t| t.actor);

@@ -1,7 +1,7 @@
 //! Predict, then reveal: candidates cover every possible outcome, and
 //! grading says what was missed and what was wrongly claimed.
 
-use std::collections::BTreeSet;
+use racelab::sorted::SortedSet;
 
 use racelab::explore::{explore, Options};
 use racelab::model::predict::Shape;
@@ -80,7 +80,7 @@ fn the_reading_puzzle_graded() {
         .map(|o| o.outcome)
         .collect();
     // A polite learner's guess: nobody empties the fridge.
-    let guess: BTreeSet<usize> = [1, 2].into();
+    let guess: SortedSet<usize> = [1, 2].into();
     let grade = s.grade(&guess, &possible);
     assert_eq!(grade.missed, vec![Shape { left: 0, count: 2 }]);
     assert_eq!(grade.wrong, vec![Shape { left: 2, count: 0 }]);
@@ -122,7 +122,7 @@ fn predictions_ride_in_the_permalink() {
         Link::parse("v=1&scenario=look-before-take&p=&s=")
             .unwrap()
             .predicted,
-        Some(BTreeSet::new())
+        Some(SortedSet::new())
     );
     assert_eq!(
         Link::parse("v=1&scenario=look-before-take&s=")

@@ -610,7 +610,7 @@ impl Instance {
         let (Ok(lo), Ok(hi)) = (eval(&p.lo, &env, &[], &[]), eval(&p.hi, &env, &[], &[])) else {
             return Vec::new();
         };
-        let mut out = std::collections::BTreeSet::new();
+        let mut out = crate::sorted::SortedSet::new();
         // At most a thousand candidates: a list longer than that teaches nothing.
         for k in lo..=hi.min(lo.saturating_add(999)) {
             let locals = [k];

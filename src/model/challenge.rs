@@ -8,7 +8,7 @@
 //!
 //! Also the learner's progress, as the text kept in the browser's storage.
 
-use std::collections::BTreeMap;
+use crate::sorted::SortedMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -88,7 +88,7 @@ impl System {
 /// names), the fewest deliveries they reached it in.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Progress {
-    pub best: BTreeMap<(String, String), u32>,
+    pub best: SortedMap<(String, String), u32>,
 }
 
 /// The storage format's version prefix.
@@ -106,8 +106,7 @@ impl Progress {
     pub fn record(&mut self, protocol: &str, goal: &str, deliveries: u32) -> bool {
         let best = self
             .best
-            .entry((protocol.to_string(), goal.to_string()))
-            .or_insert(u32::MAX);
+            .get_or_insert_with((protocol.to_string(), goal.to_string()), || u32::MAX);
         let better = deliveries < *best;
         *best = (*best).min(deliveries);
         better

@@ -8,7 +8,7 @@
 //! shape is (`shape` in its outcome) and which candidates to offer
 //! (`predict`).
 
-use std::collections::BTreeSet;
+use crate::sorted::SortedSet;
 use std::fmt;
 
 use super::scenario::{Outcome, Scenario};
@@ -55,9 +55,7 @@ impl Scenario {
     /// The shapes a learner chooses from, in a fixed order: the protocol's
     /// candidates, sorted, each once.
     pub fn candidates(&self) -> Vec<Shape> {
-        // Sets built by inserting, here and below: collecting into one
-        // sorts first, and each sort is kilobytes of the page's wasm.
-        let mut shapes = BTreeSet::new();
+        let mut shapes = SortedSet::new();
         if let Ok(inst) = self.instance() {
             for (left, count) in inst.candidates() {
                 shapes.insert(Shape {
@@ -79,8 +77,8 @@ impl Scenario {
 
     /// Grades the candidates `claimed` (indices into [`Scenario::candidates`])
     /// against the outcomes that are `possible`.
-    pub fn grade(&self, claimed: &BTreeSet<usize>, possible: &[Outcome]) -> Grade {
-        let mut shapes = BTreeSet::new();
+    pub fn grade(&self, claimed: &SortedSet<usize>, possible: &[Outcome]) -> Grade {
+        let mut shapes = SortedSet::new();
         for shape in possible.iter().filter_map(|o| self.shape_of(o)) {
             shapes.insert(shape);
         }

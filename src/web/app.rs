@@ -139,7 +139,7 @@ pub struct App {
     /// A link's terminate, still to come during its replay.
     pending_terminate: Option<usize>,
     /// The candidate outcomes the learner predicted possible.
-    pub predicted: Option<std::collections::BTreeSet<usize>>,
+    pub predicted: Option<crate::sorted::SortedSet<usize>>,
     /// The learner asked to see the answer.
     pub revealed: bool,
     /// The last batch of live runs of the current scenario (see `live.rs`).

@@ -8,7 +8,6 @@
 //! selection, and noise for assistive technology.
 
 use std::cell::RefCell;
-use std::collections::BTreeMap;
 use std::fmt::Write;
 
 use wasm_bindgen::JsCast;
@@ -41,7 +40,7 @@ thread_local! {
     /// with this, not with the DOM: the browser serialises what it parsed
     /// in its own way (`disabled=""`, `<line></line>`), so `inner_html()`
     /// would differ every time.
-    static DRAWN: RefCell<BTreeMap<&'static str, String>> = const { RefCell::new(BTreeMap::new()) };
+    static DRAWN: RefCell<crate::sorted::SortedMap<&'static str, String>> = const { RefCell::new(crate::sorted::SortedMap::new()) };
 }
 
 /// Writes `html` into region `id`, unless that is what it already holds.
@@ -964,7 +963,7 @@ fn live_status(app: &App) -> String {
 /// row per outcome, possible outcomes never observed marked in words, each
 /// observed outcome with a button loading its first run into the stepper.
 fn live_results(app: &App) -> String {
-    use std::collections::BTreeSet;
+    use crate::sorted::SortedSet;
     let Some(b) = &app.live else {
         return String::new();
     };
@@ -976,8 +975,7 @@ fn live_results(app: &App) -> String {
         .iter()
         .rev()
         .find(|e| !e.comparison && e.summary.scenario == b.scenario && e.summary.complete);
-    // Built by inserting: collecting into a set would pull in another sort.
-    let mut possible: BTreeSet<&crate::model::Outcome> = BTreeSet::new();
+    let mut possible: SortedSet<&crate::model::Outcome> = SortedSet::new();
     for o in explored.iter().flat_map(|e| &e.summary.outcomes) {
         possible.insert(&o.outcome);
     }
