@@ -5,6 +5,7 @@
 //! racelab explore PROTOCOL [--set NAME=VALUE]... [--NAME VALUE]... [--no-reduce] [--max-states N] [--json]
 //! racelab check FILE...
 //! racelab run PROTOCOL [--set NAME=VALUE]... --schedule S
+//! racelab why PROTOCOL [--set NAME=VALUE]... --schedule S [--max-states N] [--json]
 //! racelab list
 //! ```
 //!
@@ -13,7 +14,7 @@
 use std::fmt::Write;
 use std::sync::Arc;
 
-use racelab::explore::{explore, Options, Report};
+use racelab::explore::{explain, explore, fate_with, Options, Report};
 use racelab::lang::{self, Value};
 use racelab::model::{Scenario, Schedule};
 
@@ -21,6 +22,7 @@ const USAGE: &str = "usage:
   racelab explore PROTOCOL [--set NAME=VALUE]... [--NAME VALUE]... [--no-reduce] [--max-states N] [--json]
   racelab check FILE...
   racelab run PROTOCOL [--set NAME=VALUE]... --schedule S
+  racelab why PROTOCOL [--set NAME=VALUE]... --schedule S [--max-states N] [--json]
   racelab list
 PROTOCOL is a built-in protocol's name (see `racelab list`) or a protocol file (.race)";
 
@@ -42,6 +44,7 @@ pub fn run(args: Vec<String>) -> i32 {
         Some("check") => return check(&args[1..]),
         Some("explore") => explore_command(&args[1..]),
         Some("run") => run_command(&args[1..]),
+        Some("why") => why_command(&args[1..]),
         Some(other) => Err(format!("unknown command {other:?}\n{USAGE}")),
         None => Err(USAGE.to_string()),
     };
@@ -270,6 +273,118 @@ fn run_command(args: &[String]) -> Result<String, String> {
         );
     }
     Ok(out)
+}
+
+/// `racelab why`: the point of no return of a finished run.
+fn why_command(args: &[String]) -> Result<String, String> {
+    let what = args
+        .first()
+        .ok_or_else(|| format!("why needs a scenario\n{USAGE}"))?;
+    let (scenario, flags) = parameters(load(what)?, &args[1..])?;
+    let system = scenario.system();
+    let letter = system.server_letter;
+    let (mut schedule, mut json) = (None, false);
+    let mut max_states = Options::default().max_states;
+    let mut it = flags.into_iter();
+    while let Some(flag) = it.next() {
+        match flag {
+            "--schedule" => {
+                let text = it.next().ok_or("--schedule needs a schedule, like 1F-F1")?;
+                schedule = Some(
+                    Schedule::parse(text, letter)
+                        .map_err(|e| format!("the schedule is malformed at {e}"))?,
+                );
+            }
+            "--max-states" => {
+                let v = it.next().ok_or("--max-states needs a value (a number)")?;
+                max_states = v.parse().ok().filter(|&n: &usize| n > 0).ok_or_else(|| {
+                    format!("--max-states must be a positive whole number, not {v:?}")
+                })?;
+            }
+            "--json" => json = true,
+            other => return Err(format!("unknown option {other:?}\n{USAGE}")),
+        }
+    }
+    let schedule = schedule.ok_or("why needs --schedule S, a finished run (for example 1F-F1)")?;
+    let fate = fate_with(&scenario, &schedule, max_states).map_err(|e| e.to_string())?;
+    let step = |s: Option<String>| s.map_or("null".to_string(), |s| json_str(&s));
+    if json {
+        let outcome = outcome_json(&system, &fate.outcome);
+        let alt = fate.alternative.as_ref();
+        return Ok(format!(
+            r#"{{"protocol":{},"schedule":"{}","point_of_no_return":{},"unsafe_from":{},"outcome":{outcome},"alternative":{},"alternative_at":{},"alternative_run":{},"alternative_outcome":{},"explanation":{}}}"#,
+            json_str(scenario.name()),
+            schedule.display(letter),
+            fate.point_of_no_return,
+            fate.unsafe_from
+                .map_or("null".to_string(), |u| u.to_string()),
+            step(alt.map(|a| a.step.display(letter))),
+            alt.map_or("null".to_string(), |a| a.at.to_string()),
+            step(alt.map(|a| a.run.display(letter))),
+            alt.map_or("null".to_string(), |a| outcome_json(&system, &a.outcome)),
+            json_str(&explain(&system, &schedule, &fate)),
+        ) + "\n");
+    }
+    let mut out = String::new();
+    let _ = writeln!(out, "{}: {}", scenario.title(), scenario.describe());
+    let _ = writeln!(out, "Outcome: {}.", system.show_outcome(&fate.outcome));
+    let _ = writeln!(
+        out,
+        "Point of no return: after delivery {}.",
+        fate.point_of_no_return
+    );
+    if let Some(u) = fate.unsafe_from {
+        let _ = writeln!(out, "Unsafe from: after delivery {u}.");
+    }
+    if let Some(a) = &fate.alternative {
+        let _ = writeln!(
+            out,
+            "Alternative: {} as delivery {}, as in {}.",
+            a.step.display(letter),
+            a.at,
+            a.run.display(letter)
+        );
+    }
+    let _ = writeln!(out, "{}", explain(&system, &schedule, &fate));
+    Ok(out)
+}
+
+/// An outcome as a JSON object: its values under their names, whether it
+/// is unsafe and why, the clients left waiting.
+fn outcome_json(system: &racelab::model::System, o: &racelab::model::Outcome) -> String {
+    let mut out = String::from("{");
+    match &o.error {
+        Some(e) => {
+            let _ = write!(out, r#""error":{},"#, json_str(e));
+        }
+        None => {
+            for (d, v) in system.inst.program.outcome.values.iter().zip(&o.values) {
+                let _ = write!(out, "{}:{},", json_str(&d.name), value_json(v));
+            }
+        }
+    }
+    if !o.stuck.is_empty() {
+        let waiting: Vec<String> = o.stuck.iter().map(|w| w.client.to_string()).collect();
+        let _ = write!(out, r#""stuck":true,"waiting":[{}],"#, waiting.join(","));
+    }
+    let why = system.unsafe_why(o);
+    let _ = write!(out, r#""unsafe":{}"#, why.is_some());
+    if let Some(why) = why {
+        let _ = write!(out, r#","why":{}"#, json_str(&why));
+    }
+    let _ = write!(out, r#","text":{}}}"#, json_str(&system.show_outcome(o)));
+    out
+}
+
+fn value_json(v: &Value) -> String {
+    match v {
+        Value::Int(n) => n.to_string(),
+        Value::Bool(b) => b.to_string(),
+        Value::Clients(ids) => {
+            let ids: Vec<String> = ids.iter().map(u8::to_string).collect();
+            format!("[{}]", ids.join(","))
+        }
+    }
 }
 
 /// A JSON string literal.

@@ -346,6 +346,23 @@ impl Timeline {
         })
     }
 
+    /// Keeps `run` among the branches (once), for [`Timeline::return_to_branch`]
+    /// to follow: how the page offers a run that parts from this one, such
+    /// as the alternative at a point of no return. Returns its index, or
+    /// `None` when `run` is the run on show (with its future) already.
+    pub fn offer_branch(&mut self, run: Schedule) -> Option<usize> {
+        let mut current = self.schedule();
+        current.0.extend(self.future.iter().rev());
+        if run == current {
+            return None;
+        }
+        if let Some(i) = self.branches.iter().position(|b| *b == run) {
+            return Some(i);
+        }
+        self.branches.push(run);
+        Some(self.branches.len() - 1)
+    }
+
     /// Kills `actor` at once ([`System::terminate`]): what is in flight to
     /// it is dropped, and the run cannot go back before this point. The
     /// future, which had the actor alive, is kept as a branch.

@@ -10,10 +10,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::explore::Report;
+use crate::explore::{explain, Fate, Report};
 use crate::lang::diag::Diagnostic;
 use crate::lang::RunError;
-use crate::model::{ActorId, ActorState, Goal, Handled, Msg, Outbox, Outcome, Scenario, System};
+use crate::model::{
+    ActorId, ActorState, Goal, Handled, Msg, Outbox, Outcome, Scenario, Schedule, System,
+};
 
 /// Page → compiler worker: a protocol source to compile. The compiler is a
 /// build of its own, loaded the first time the page has a source to
@@ -192,6 +194,13 @@ pub enum ToExplorer {
     },
     /// Stop the exploration under way.
     Cancel,
+    /// Find the point of no return of `schedule`, a finished run of
+    /// `scenario` (answered with one [`FromExplorer::Fate`]).
+    Fate {
+        scenario: Scenario,
+        schedule: Schedule,
+        max_states: u32,
+    },
 }
 
 /// Explorer worker → page.
@@ -208,6 +217,14 @@ pub enum FromExplorer {
         elapsed_ms: f64,
     },
     Cancelled,
+    /// The answer to [`ToExplorer::Fate`]: the point of no return, or why
+    /// there is none to give.
+    Fate {
+        scenario: Scenario,
+        schedule: Schedule,
+        fate: Result<FateSummary, String>,
+        elapsed_ms: f64,
+    },
 }
 
 /// An exploration's [`Report`] as it crosses the wire: counts as decimal
@@ -241,6 +258,69 @@ pub struct OutcomeSummary {
     pub outcome: Outcome,
     pub schedules: String,
     pub witness: String,
+    /// The witness's point of no return, when the worker found it within
+    /// its budget (otherwise the page asks once the witness is loaded).
+    pub fate: Option<FateSummary>,
+}
+
+/// A run's [`Fate`] as it crosses the wire, with its sentence written by
+/// the worker (the page draws it, and holds no explorer).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FateSummary {
+    /// K: after this many deliveries the outcome is certain (0: from the start).
+    pub point_of_no_return: u32,
+    /// U: after this many the outcome is certainly unsafe; `None` if safe.
+    pub unsafe_from: Option<u32>,
+    /// The whole thing in a sentence or two ([`explain`]).
+    pub sentence: String,
+    pub alternative: Option<AlternativeSummary>,
+    /// States searched to find it.
+    pub states: u64,
+}
+
+/// The delivery that still avoided the outcome, as the page offers it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AlternativeSummary {
+    /// The delivery it replaces, from 1.
+    pub at: u32,
+    /// "take 1 from Person 1 to Fridge".
+    pub what: String,
+    /// A whole run that takes it and avoids the outcome (how it ends is
+    /// in the sentence).
+    pub run: Schedule,
+}
+
+impl FateSummary {
+    pub fn new(scenario: &Scenario, schedule: &Schedule, fate: &Fate) -> FateSummary {
+        let system = scenario.system();
+        let alternative = fate.alternative.as_ref().map(|a| {
+            let what = system
+                .replay(&Schedule(a.run.0[..a.at - 1].to_vec()))
+                .ok()
+                .and_then(|(world, _)| world.net.head(a.step))
+                .map(|msg| {
+                    format!(
+                        "{} from {} to {}",
+                        system.show(msg),
+                        system.name(a.step.from),
+                        system.name(a.step.to)
+                    )
+                })
+                .unwrap_or_default();
+            AlternativeSummary {
+                at: a.at as u32,
+                what,
+                run: a.run.clone(),
+            }
+        });
+        FateSummary {
+            point_of_no_return: fate.point_of_no_return as u32,
+            unsafe_from: fate.unsafe_from.map(|u| u as u32),
+            sentence: explain(&system, schedule, fate),
+            alternative,
+            states: fate.states,
+        }
+    }
 }
 
 impl Summary {
@@ -263,6 +343,7 @@ impl Summary {
                     outcome: o.outcome.clone(),
                     schedules: o.schedules.to_string(),
                     witness: o.witness.display(letter),
+                    fate: None,
                 })
                 .collect(),
             goals: report

@@ -505,3 +505,88 @@ fn explore_says_when_symmetry_is_off_and_why() {
     let (_, builtin, _) = racelab(&["explore", "look-before-take", "--json"]);
     assert!(!builtin.contains("symmetry_off"), "{builtin}");
 }
+
+#[test]
+fn why_gives_the_point_of_no_return_of_a_run() {
+    // The reading's emptying run: Person 2's look answered before Person
+    // 1's take (delivery 3) dooms the fridge; Person 1's take instead
+    // still avoided it.
+    let run = "1F-F1-2F-F2-2F-F2-3F-F3-1F-F1";
+    let (code, out, err) = racelab(&["why", "look-before-take", "--schedule", run, "--json"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.starts_with(&format!(
+            r#"{{"protocol":"look-before-take","schedule":"{run}","point_of_no_return":5,"unsafe_from":3,"outcome":{{"drinks_left":0,"served":[1,2],"unsafe":true,"why":"{POLITENESS}","#
+        )),
+        "{out}"
+    );
+    assert!(
+        out.contains(r#""alternative":"1F","alternative_at":3,"alternative_run":"1F-F1-1F-F1-3F-F3-2F-F2","alternative_outcome":{"drinks_left":1,"served":[1],"unsafe":false,"#),
+        "{out}"
+    );
+    assert_eq!(out.lines().count(), 1, "{out}");
+    // A safe run: U is null; the table form says the same in words.
+    let safe = "1F-F1-1F-F1-3F-F3-2F-F2";
+    let (code, out, _) = racelab(&["why", "look-before-take", "--schedule", safe, "--json"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains(r#""point_of_no_return":3,"unsafe_from":null,"#),
+        "{out}"
+    );
+    assert!(
+        out.contains(r#""alternative":"2F","alternative_at":3,"#),
+        "{out}"
+    );
+    let (code, out, _) = racelab(&["why", "look-before-take", "--schedule", safe]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("Point of no return: after delivery 3.\n"),
+        "{out}"
+    );
+    assert!(!out.contains("Unsafe from"), "{out}");
+    // Settled from the start: one person, whatever the order.
+    let (code, out, _) = racelab(&[
+        "why",
+        "thirsty",
+        "--people",
+        "1",
+        "--schedule",
+        "1F-F1",
+        "--json",
+    ]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains(r#""point_of_no_return":0,"unsafe_from":null,"#),
+        "{out}"
+    );
+    assert!(out.contains(r#""alternative":null,"#), "{out}");
+    // Refused: unfinished, impossible, malformed, missing, too large.
+    for args in [
+        &["why", "look-before-take", "--schedule", "1F-F1"][..],
+        &["why", "look-before-take", "--schedule", "F1"][..],
+        &["why", "look-before-take", "--schedule", "1F-"][..],
+        &["why", "look-before-take"][..],
+        &[
+            "why",
+            "look-before-take",
+            "--schedule",
+            run,
+            "--max-states",
+            "5",
+        ][..],
+        &[
+            "why",
+            "look-before-take",
+            "--schedule",
+            run,
+            "--max-states",
+            "x",
+        ][..],
+    ] {
+        let (code, out, err) = racelab(args);
+        assert_eq!(code, 2, "{args:?}");
+        assert!(out.is_empty(), "{args:?}: {out}");
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+        assert!(err.starts_with("racelab: "), "{args:?}: {err}");
+    }
+}

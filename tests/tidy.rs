@@ -27,7 +27,13 @@ fn the_core_is_pure_and_deterministic() {
     let mut files = Vec::new();
     rust_files(&root.join("model"), &mut files);
     rust_files(&root.join("lang"), &mut files);
-    for extra in ["wire.rs", "permalink.rs", "live.rs", "timeline.rs", "sorted.rs"] {
+    for extra in [
+        "wire.rs",
+        "permalink.rs",
+        "live.rs",
+        "timeline.rs",
+        "sorted.rs",
+    ] {
         let path = root.join(extra);
         files.push((
             path.display().to_string(),

@@ -684,3 +684,30 @@ fn every_point_of_every_run_can_be_returned_to() {
         assert!(page.tl.branches().is_empty());
     }
 }
+
+#[test]
+fn an_offered_branch_is_kept_once_and_followed_from_where_it_parts() {
+    // The reading's emptying run, then the alternative at its point of no
+    // return (Person 1's take instead of delivery 3) offered as a branch.
+    let mut page = Page::new("polite");
+    for code in "1F F1 2F F2 2F F2 3F F3 1F F1".split_whitespace() {
+        let step = page.step(code);
+        assert!(page.deliver(step, true));
+    }
+    let run = page.tl.schedule();
+    assert_eq!(page.tl.offer_branch(run.clone()), None, "the run on show");
+    let alt = Schedule::parse("1F-F1-1F-F1-3F-F3-2F-F2", 'F').unwrap();
+    let i = page.tl.offer_branch(alt.clone()).unwrap();
+    assert_eq!(page.tl.offer_branch(alt.clone()), Some(i), "kept once");
+    let travel = page.tl.return_to_branch(i);
+    // Back to where it parts (after delivery 2): the workers of the undone
+    // deliveries restored, and the rest of the alternative redone.
+    assert_eq!(travel.as_ref().map(|t| t.redo.len()), Ok(6));
+    page.travel(travel).unwrap();
+    page.check("the alternative");
+    assert_eq!(page.tl.schedule(), alt);
+    assert!(
+        page.tl.branches().contains(&run),
+        "the run left is a branch"
+    );
+}

@@ -21,6 +21,7 @@
 //! table used only for lookup (never iterated), and results are kept in
 //! ordered maps.
 
+mod fate;
 pub mod pack;
 mod symmetry;
 mod traces;
@@ -32,6 +33,8 @@ use std::fmt;
 use crate::model::{Goal, Outcome, Scenario, Schedule, Step, System, World};
 use symmetry::{Perm, Symmetry};
 use visited::Visited;
+
+pub use fate::{explain, fate, fate_with, Alternative, Fate, FateError};
 
 /// What to explore and how.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -232,11 +235,34 @@ pub struct Search {
 impl Search {
     pub fn new(scenario: &Scenario, options: &Options) -> Search {
         let system = scenario.system();
-        let mut symmetry = Symmetry::new(&system, options.symmetry);
+        let symmetry = Symmetry::new(&system, options.symmetry);
+        let init = system.init();
+        let goals = scenario.goals();
+        Search::start(scenario, system, symmetry, init, goals, options)
+    }
+
+    /// A search of what can happen from `start` on (a world some schedule
+    /// reached), for [`fate`]: its outcomes are exactly those reachable
+    /// from `start`, and its witnesses are schedules from `start`. Symmetry
+    /// is kept only among the clients interchangeable in `start` itself;
+    /// goals are not looked for.
+    pub fn from_world(scenario: &Scenario, options: &Options, start: World) -> Search {
+        let system = scenario.system();
+        let symmetry = Symmetry::fixing(&system, options.symmetry, &start);
+        Search::start(scenario, system, symmetry, start, Vec::new(), options)
+    }
+
+    fn start(
+        scenario: &Scenario,
+        system: System,
+        mut symmetry: Symmetry,
+        init: World,
+        goals: Vec<Goal>,
+        options: &Options,
+    ) -> Search {
         let mut visited = Visited::default();
         let mut graph = Graph::default();
         let mut key = Vec::new();
-        let init = system.init();
         let perm = symmetry.canonical(&init, &mut key);
         let _ = visited.insert(&key);
         graph.add_state(
@@ -257,7 +283,7 @@ impl Search {
             traces: None,
         };
         let goals: Vec<(Goal, Option<(u32, Step)>)> =
-            scenario.goals().into_iter().map(|g| (g, None)).collect();
+            goals.into_iter().map(|g| (g, None)).collect();
         Search {
             goals_left: goals.len(),
             goals,

@@ -99,6 +99,38 @@ impl Symmetry {
         }
     }
 
+    /// Symmetry among the clients that are interchangeable *in `world`*:
+    /// of one role, in the same state, with the same messages in flight.
+    /// Every renaming of those leaves `world` as it is, so what is reachable
+    /// from it is closed under them, and a search from `world` that stores
+    /// one state per orbit of this smaller group, and expands final orbits
+    /// back into their members, finds exactly the outcomes reachable from
+    /// `world` (the full group would add members it cannot reach).
+    pub fn fixing(system: &System, enabled: bool, world: &World) -> Symmetry {
+        let mut symmetry = Symmetry::new(system, enabled);
+        if !symmetry.active() || !symmetry.fill_blocks(world) {
+            symmetry.groups.clear();
+            return symmetry;
+        }
+        let mut classes: Vec<Vec<u8>> = Vec::new();
+        for group in &symmetry.groups {
+            let mut split: Vec<Vec<u8>> = Vec::new();
+            for &c in group {
+                let block = &symmetry.blocks[usize::from(c)];
+                match split
+                    .iter_mut()
+                    .find(|g| symmetry.blocks[usize::from(g[0])] == *block)
+                {
+                    Some(g) => g.push(c),
+                    None => split.push(vec![c]),
+                }
+            }
+            classes.extend(split.into_iter().filter(|g| g.len() > 1));
+        }
+        symmetry.groups = classes;
+        symmetry
+    }
+
     /// The packing this symmetry's keys use.
     pub fn layout(&self) -> &Layout {
         &self.layout

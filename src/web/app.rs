@@ -27,7 +27,7 @@ use crate::model::{
 };
 use crate::permalink::Link;
 use crate::timeline::{Entry, Refused, Timeline, Travel};
-use crate::wire::{FromActor, FromExplorer, Summary, ToActor, ToExplorer};
+use crate::wire::{FateSummary, FromActor, FromExplorer, Summary, ToActor, ToExplorer};
 
 /// The page's explorer stops here rather than exhaust the tab's memory
 /// (about 100 bytes a state).
@@ -52,6 +52,33 @@ pub struct Explored {
     pub elapsed_ms: f64,
     pub comparison: bool,
 }
+
+/// The point of no return of one whole run (the deliveries on show and the
+/// undone ones after them): asked of the explorer's worker (or taken from
+/// an exploration, when the run is one of its witnesses).
+pub struct RunFate {
+    pub scenario: Scenario,
+    pub run: Schedule,
+    /// `None` while the worker works it out.
+    pub result: Option<Result<FateSummary, String>>,
+    /// How long the worker took (not when taken from an exploration).
+    pub elapsed_ms: Option<f64>,
+}
+
+/// A run's point of no return is looked for within this many states a
+/// search (then the page says it is too large).
+pub const FATE_MAX_STATES: u32 = 3_000_000;
+
+/// Autoplay's speeds, as the Speed list writes them (deliveries a second),
+/// with the wait between deliveries: looked up, not parsed (parsing a
+/// float would bring its tables, some 15 KB, into the page's wasm).
+pub const SPEEDS: [(&str, i32); 5] = [
+    ("0.25", 4000),
+    ("0.5", 2000),
+    ("1", 1000),
+    ("2", 500),
+    ("4", 250),
+];
 
 /// How long a worker may take to answer before the page says it failed.
 /// Generous: a cold start compiles the worker's wasm.
@@ -133,6 +160,16 @@ pub struct App {
     pub base: String,
     /// A link's protocol is being decompressed: nothing to deliver yet.
     pub opening_link: bool,
+    /// The point of no return of the run on show, once it is a finished run.
+    pub fate: Option<RunFate>,
+    /// An explorer worker of its own that finds it (closed once it answers).
+    fate_worker: Option<WorkerBridge<ExplorerWorker>>,
+    fate_generation: u32,
+    /// Autoplay: stepping forward through the run's undone deliveries.
+    pub playing: bool,
+    /// Where this play pauses by itself (the point of no return, if asked).
+    play_stop: Option<usize>,
+    play_generation: u32,
     /// Presenter or embed mode, as the link says (see `hall.rs`).
     pub mode: Option<crate::permalink::Mode>,
 }
@@ -173,6 +210,12 @@ impl App {
                 custom: None,
                 base: scenario_name,
                 opening_link: false,
+                fate: None,
+                fate_worker: None,
+                fate_generation: 0,
+                playing: false,
+                play_stop: None,
+                play_generation: 0,
                 mode: None,
             })
         })
@@ -183,6 +226,7 @@ impl App {
         let on_change = {
             let mut app = shared.borrow_mut();
             f(&mut app);
+            app.follow_fate();
             app.on_change.clone()
         };
         on_change(&shared.borrow());
@@ -192,6 +236,7 @@ impl App {
     pub fn live_workers(&self) -> usize {
         self.slots.iter().filter(|s| s.bridge.is_some()).count()
             + usize::from(self.explorer.is_some())
+            + usize::from(self.fate_worker.is_some())
             + self.live.as_ref().map_or(0, |b| b.workers())
     }
 
@@ -401,7 +446,28 @@ impl App {
     ) {
         self.cancel_explore();
         self.explorer_generation = self.explorer_generation.wrapping_add(1);
-        let generation = self.explorer_generation;
+        let bridge = self.spawn_explorer(
+            self.explorer_generation,
+            ToExplorer::Explore {
+                scenario,
+                reduce: symmetry,
+                max_states,
+            },
+        );
+        self.explorer = Some(bridge);
+        self.exploring = Some(Exploring {
+            symmetry,
+            states: 0,
+            elapsed_ms: 0.0,
+            comparison,
+        });
+    }
+
+    /// An explorer worker, given its first request; what it sends goes to
+    /// [`App::on_explorer`] with `generation`. (One way to spawn one, for
+    /// explorations and points of no return alike: each spawning site
+    /// would add its own copy of gloo-worker's glue to the page's wasm.)
+    fn spawn_explorer(&self, generation: u32, first: ToExplorer) -> WorkerBridge<ExplorerWorker> {
         let me = self.me.clone();
         let bridge = ExplorerWorker::spawner()
             .encoding::<WireCodec>()
@@ -412,18 +478,8 @@ impl App {
                 }
             })
             .spawn(&super::analysis_url(explorer_worker::NAME));
-        bridge.send(ToExplorer::Explore {
-            scenario,
-            reduce: symmetry,
-            max_states,
-        });
-        self.explorer = Some(bridge);
-        self.exploring = Some(Exploring {
-            symmetry,
-            states: 0,
-            elapsed_ms: 0.0,
-            comparison,
-        });
+        bridge.send(first);
+        bridge
     }
 
     /// Stops an exploration under way: the cancel goes through the worker's
@@ -437,6 +493,9 @@ impl App {
     }
 
     fn on_explorer(&mut self, generation: u32, msg: FromExplorer) {
+        if let FromExplorer::Fate { .. } = msg {
+            return self.on_fate(generation, msg);
+        }
         if generation != self.explorer_generation {
             return;
         }
@@ -482,7 +541,190 @@ impl App {
                 self.explorer = None;
                 self.exploring = None;
             }
+            FromExplorer::Fate { .. } => {}
         }
+    }
+
+    /// The whole run: the deliveries on show, then the undone ones.
+    pub fn whole_run(&self) -> Schedule {
+        let mut run = self.timeline.schedule();
+        run.0.extend(self.timeline.future().0);
+        run
+    }
+
+    /// The point of no return of the run on show, if it is known.
+    pub fn known_fate(&self) -> Option<&FateSummary> {
+        let fate = self.fate.as_ref()?;
+        match &fate.result {
+            Some(Ok(summary)) if fate.scenario == self.scenario && fate.run == self.whole_run() => {
+                Some(summary)
+            }
+            _ => None,
+        }
+    }
+
+    /// Keeps [`App::fate`] about the run on show: when that run (with its
+    /// future) is a finished one, with no worker terminated, its point of
+    /// no return is asked of an explorer worker of its own (also for an
+    /// exploration's witness, whose point the exploration lists: looking it
+    /// up here would cost the page's wasm more than the worker's search
+    /// costs in time); otherwise there is none.
+    fn follow_fate(&mut self) {
+        if self.busy() || self.failure.is_some() {
+            return;
+        }
+        let run = self.whole_run();
+        if self
+            .fate
+            .as_ref()
+            .is_some_and(|f| f.run == run && f.scenario == self.scenario)
+        {
+            return;
+        }
+        self.fate = None;
+        self.fate_worker = None;
+        self.fate_generation = self.fate_generation.wrapping_add(1);
+        // Asked for at the run's end; kept while going back and forth.
+        let finished = self.terminated_after().is_none()
+            && self.timeline.next().is_none()
+            && self.world().is_final();
+        if !finished || run.is_empty() {
+            return;
+        }
+        let bridge = self.spawn_explorer(
+            self.fate_generation,
+            ToExplorer::Fate {
+                scenario: self.scenario.clone(),
+                schedule: run.clone(),
+                max_states: FATE_MAX_STATES,
+            },
+        );
+        self.fate_worker = Some(bridge);
+        self.fate = Some(RunFate {
+            scenario: self.scenario.clone(),
+            run,
+            result: None,
+            elapsed_ms: None,
+        });
+    }
+
+    fn on_fate(&mut self, generation: u32, msg: FromExplorer) {
+        if generation != self.fate_generation {
+            return;
+        }
+        if let FromExplorer::Fate {
+            scenario,
+            schedule,
+            fate,
+            elapsed_ms,
+        } = msg
+        {
+            self.fate_worker = None; // the worker closes
+            if let Some(f) = self.fate.as_mut() {
+                if f.scenario == scenario && f.run == schedule {
+                    f.result = Some(fate);
+                    f.elapsed_ms = Some(elapsed_ms);
+                }
+            }
+        }
+    }
+
+    /// Follows the alternative at the point of no return: the run it
+    /// offers becomes a branch, which the stepper goes to at once (the run
+    /// left is kept as a branch in its place).
+    pub fn take_alternative(&mut self) {
+        let Some(run) = self
+            .known_fate()
+            .and_then(|f| f.alternative.as_ref())
+            .map(|a| a.run.clone())
+        else {
+            return;
+        };
+        if self.busy() || self.failure.is_some() {
+            return;
+        }
+        self.pause();
+        if let Some(i) = self.timeline.offer_branch(run) {
+            self.notice = None;
+            self.return_to_branch(i);
+        }
+    }
+
+    /// Autoplay: steps forward through the run's undone deliveries at the
+    /// page's Speed, through the real workers; at the end of a run, it
+    /// first goes back to the start. Pauses at the end, or at the point of
+    /// no return if the page's "Stop at the point of no return" is checked.
+    pub fn play(&mut self) {
+        if self.playing || self.failure.is_some() {
+            return;
+        }
+        if self.timeline.next().is_none() {
+            if self.timeline.is_empty() || self.busy() {
+                return;
+            }
+            self.jump(0);
+        }
+        let point = self
+            .known_fate()
+            .map(|f| f.unsafe_from.unwrap_or(f.point_of_no_return) as usize);
+        let (_, stop_at_point) = super::autoplay_settings();
+        self.play_stop = point.filter(|&p| stop_at_point && p > self.timeline.len());
+        self.playing = true;
+        self.play_generation = self.play_generation.wrapping_add(1);
+        self.schedule_tick(0);
+    }
+
+    pub fn pause(&mut self) {
+        self.playing = false;
+        self.play_stop = None;
+        self.play_generation = self.play_generation.wrapping_add(1);
+    }
+
+    pub fn toggle_play(&mut self) {
+        if self.playing {
+            self.pause();
+        } else {
+            self.play();
+        }
+    }
+
+    /// Autoplay can start: there is a run to play (ahead, or from the start).
+    pub fn can_play(&self) -> bool {
+        self.failure.is_none() && (self.timeline.next().is_some() || !self.timeline.is_empty())
+    }
+
+    fn schedule_tick(&self, ms: i32) {
+        let me = self.me.clone();
+        let generation = self.play_generation;
+        super::after(ms, move || {
+            if let Some(app) = me.upgrade() {
+                App::update(&app, |app| app.tick(generation));
+            }
+        });
+    }
+
+    /// One autoplay step, once the last one (or the rewind) is answered.
+    fn tick(&mut self, generation: u32) {
+        if !self.playing || generation != self.play_generation {
+            return;
+        }
+        if self.failure.is_some() || self.timeline.next().is_none() {
+            return self.pause();
+        }
+        if self.busy() {
+            return self.schedule_tick(30);
+        }
+        if self.play_stop.is_some_and(|p| self.timeline.len() >= p) {
+            return self.pause();
+        }
+        self.step_forward();
+        // The last delivery, or the one at the point: paused as it goes out.
+        if self.timeline.next().is_none()
+            || self.play_stop.is_some_and(|p| self.timeline.len() >= p)
+        {
+            return self.pause();
+        }
+        self.schedule_tick(super::autoplay_settings().0);
     }
 
     /// Loads a witness schedule of `scenario` (the current one or its fixed

@@ -8,14 +8,21 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::MessageChannel;
 
 use super::codec::WireCodec;
-use crate::explore::{Options, Search};
-use crate::wire::{FromExplorer, Summary, ToExplorer};
+use crate::explore::{fate_with, Options, Search};
+use crate::model::Scenario;
+use crate::wire::{FateSummary, FromExplorer, Summary, ToExplorer};
 
 /// The worker's name for static/worker-loader.js.
 pub const NAME: &str = "explorer";
 
 /// How long one slice runs before the worker reports and yields.
 const SLICE_MS: f64 = 40.0;
+
+/// After an exploration, the witnesses' points of no return are found
+/// until this much time has gone, each search within [`WITNESS_MAX_STATES`];
+/// the page asks for any other once its witness is loaded.
+const WITNESS_FATES_MS: f64 = 1500.0;
+const WITNESS_MAX_STATES: u32 = 300_000;
 
 struct Job {
     search: Search,
@@ -80,7 +87,10 @@ impl Worker for ExplorerWorker {
         if over {
             if let Some(job) = self.job.take() {
                 let report = job.search.finish();
-                let summary = Summary::new(job.scenario, job.max_states, &report);
+                let mut summary = Summary::new(job.scenario, job.max_states, &report);
+                if summary.complete {
+                    witness_fates(&mut summary, job.max_states.min(WITNESS_MAX_STATES));
+                }
                 scope.respond(
                     job.to,
                     FromExplorer::Done {
@@ -124,10 +134,48 @@ impl Worker for ExplorerWorker {
                 });
                 self.schedule();
             }
+            ToExplorer::Fate {
+                scenario,
+                schedule,
+                max_states,
+            } => {
+                let started = now();
+                let fate = fate_with(&scenario, &schedule, max_states as usize)
+                    .map(|f| FateSummary::new(&scenario, &schedule, &f))
+                    .map_err(|e| e.to_string());
+                scope.respond(
+                    id,
+                    FromExplorer::Fate {
+                        scenario,
+                        schedule,
+                        fate,
+                        elapsed_ms: now() - started,
+                    },
+                );
+            }
             ToExplorer::Cancel => {
                 self.job = None;
                 scope.respond(id, FromExplorer::Cancelled);
             }
+        }
+    }
+}
+
+/// Each witness's point of no return, in the outcomes' order, while time
+/// allows (see [`WITNESS_FATES_MS`]).
+fn witness_fates(summary: &mut Summary, max_states: u32) {
+    let scenario: Scenario = summary.scenario.clone();
+    let letter = scenario.system().server_letter;
+    let until = now() + WITNESS_FATES_MS;
+    for o in summary.outcomes.iter_mut() {
+        if now() > until {
+            break;
+        }
+        let Ok(schedule) = crate::model::Schedule::parse(&o.witness, letter) else {
+            continue;
+        };
+        if let Ok(fate) = fate_with(&scenario, &schedule, max_states as usize) {
+            o.fate = Some(FateSummary::new(&scenario, &schedule, &fate));
         }
     }
 }

@@ -471,6 +471,8 @@ fn on_click(shared: &Shared, target: Element) {
             }
         }
         "reset" => app.reset(),
+        "play" => app.toggle_play(),
+        "alternative" => app.take_alternative(),
         "restart" => app.restart(),
         "edit" => with_doc(|d| code::open_editor(app, d)),
         "apply" => with_doc(|d| code::apply(app, d)),
@@ -525,6 +527,26 @@ fn symmetry_checked() -> bool {
         .and_then(|d| d.get_element_by_id("symmetry"))
         .and_then(|e| e.dyn_into::<HtmlInputElement>().ok())
         .is_none_or(|i| i.checked())
+}
+
+/// Autoplay's settings as the page shows them: the wait between
+/// deliveries (from the Speed list, 1 a second if it says anything else)
+/// and whether to stop at the point of no return. Read at each step, so a
+/// change takes effect at once.
+pub(crate) fn autoplay_settings() -> (i32, bool) {
+    let doc = web_sys::window().and_then(|w| w.document());
+    let field = |id: &str| doc.as_ref().and_then(|d| d.get_element_by_id(id));
+    let speed = field("speed")
+        .and_then(|e| e.dyn_into::<HtmlSelectElement>().ok())
+        .map(|s| s.value());
+    let wait = app::SPEEDS
+        .iter()
+        .find(|(text, _)| Some(*text) == speed.as_deref())
+        .map_or(1000, |&(_, ms)| ms);
+    let stop = field("stop-at-point")
+        .and_then(|e| e.dyn_into::<HtmlInputElement>().ok())
+        .is_some_and(|i| i.checked());
+    (wait, stop)
 }
 
 /// Delivers the n-th deliverable message (used by the digit shortcuts).
@@ -706,11 +728,23 @@ pub fn start() {
             let k = key.key();
             // Enter or Space on a diagram arrow acts like a click on it.
             if k == "Enter" || k == " " {
-                if let Some(el) = key.target().and_then(|t| t.dyn_into::<Element>().ok()) {
+                let target = key.target().and_then(|t| t.dyn_into::<Element>().ok());
+                if let Some(el) = &target {
                     if el.tag_name() == "g" && el.has_attribute("data-action") {
                         event.prevent_default();
-                        on_click(&shared, el);
+                        on_click(&shared, el.clone());
+                        return;
                     }
+                }
+                // Space plays and pauses, except on a control, which it
+                // presses as usual (the Play button itself included).
+                let on_control = target.as_ref().is_some_and(|el| {
+                    matches!(el.tag_name().as_str(), "BUTTON" | "A" | "SUMMARY")
+                        || el.closest("[contenteditable]").ok().flatten().is_some()
+                });
+                if k == " " && !on_control {
+                    event.prevent_default();
+                    App::update(&shared, App::toggle_play);
                 }
                 return;
             }

@@ -17,6 +17,7 @@ use super::app::App;
 use crate::model::system::ClientStatus;
 use crate::model::{Act, ActorId, Faults, Handled, Msg, Step};
 use crate::timeline::Entry;
+use crate::wire::FateSummary;
 
 /// `&`, `<`, `>`, `"` and `'` made safe for text and attribute values.
 pub fn esc(text: &str) -> String {
@@ -174,7 +175,7 @@ fn flight(app: &App) -> String {
         }
         let _ = write!(
             html,
-            r#"<li><button type="button" class="deliver" data-action="deliver" data-step="{code}" aria-label="Deliver {msg} from {from} to {to}"{disabled}><kbd>{number}</kbd> <strong>{msg}</strong> <span class="route">{from} → {to}</span></button>{faults}{behind}</li>"#
+            r#"<li><button type="button" class="deliver" data-action="deliver" data-step="{code}"{disabled}><span class="visually-hidden">Deliver </span><kbd>{number}</kbd> <strong>{msg}</strong> <span class="route">{from} → {to}</span></button>{faults}{behind}</li>"#
         );
     }
     html.push_str("</ol>");
@@ -220,15 +221,18 @@ fn history(app: &App) -> String {
         return "<p>No deliveries yet.</p>".to_string();
     }
     let mut html = String::from(r#"<ol class="history">"#);
-    for entry in app.past() {
+    let fate = app.known_fate();
+    for (i, entry) in app.past().iter().enumerate() {
         let code = entry.step.display(app.system.server_letter);
         let _ = write!(
             html,
-            r#"<li data-step="{code}">{}</li>"#,
+            r#"<li data-step="{code}"{}>{}</li>"#,
+            fate_mark(fate, i + 1),
             esc(&narration(app, entry))
         );
     }
     html.push_str("</ol>");
+    html.push_str(&fate_sentence(app));
     let server = esc(&app.system.name(ActorId::SERVER));
     let said = |list: &mut String, items: Vec<String>| list.push_str(&items.join("; "));
     let ignored: Vec<&Entry> = app
@@ -463,8 +467,119 @@ pub(super) fn drawing(app: &App, export: Option<(&str, &str)>) -> Option<(String
             }
         }
     }
+    if let Some(fate) = app.known_fate() {
+        svg.push_str(&fate_lines(fate, width, |k| y(k) + row / 2));
+    }
     svg.push_str("</svg>");
     Some((svg, width, height))
+}
+
+/// A delivery's mark in the history: the point of no return, or where the
+/// run became certainly unsafe (the page's stylesheet shows the words).
+fn fate_mark(fate: Option<&FateSummary>, k: usize) -> String {
+    let Some(f) = fate else {
+        return String::new();
+    };
+    let point = f.point_of_no_return as usize == k;
+    let unsafe_from = f.unsafe_from.is_some_and(|u| u as usize == k);
+    match (unsafe_from, point) {
+        (true, true) => {
+            r#" class="fate-point unsafe-point" data-mark="point of no return: unsafe, and this very outcome, from here""#
+                .to_string()
+        }
+        (true, false) => r#" class="unsafe-point" data-mark="point of no return: unsafe from here""#.to_string(),
+        (false, true) => {
+            r#" class="fate-point" data-mark="point of no return: this very outcome from here""#.to_string()
+        }
+        _ => String::new(),
+    }
+}
+
+/// Under the history: the point of no return in a sentence, and the
+/// alternative as a one-click branch; or that it is being worked out.
+fn fate_sentence(app: &App) -> String {
+    let Some(fate) = app.fate.as_ref().filter(|f| f.scenario == app.scenario) else {
+        return String::new();
+    };
+    match &fate.result {
+        None => r#"<p class="fate pending">Finding the point of no return…</p>"#.to_string(),
+        Some(Err(e)) => format!(
+            r#"<p class="fate">No point of no return to show: {}.</p>"#,
+            esc(e)
+        ),
+        Some(Ok(f)) => {
+            let mut html = format!(
+                r#"<p class="fate" data-point="{}" data-unsafe-from="{}" data-states="{}" data-elapsed-ms="{}">{}</p>"#,
+                f.point_of_no_return,
+                f.unsafe_from.map_or(String::new(), |u| u.to_string()),
+                f.states,
+                fate.elapsed_ms.map_or(String::new(), |ms| fixed(ms, 1)),
+                esc(&f.sentence)
+            );
+            if let Some(a) = &f.alternative {
+                let _ = write!(
+                    html,
+                    r#"<p class="fate-alternative"><button type="button" data-action="alternative" data-run="{}"{}>Try the alternative: {} as delivery {}</button></p>"#,
+                    esc(&a.run.display(app.system.server_letter)),
+                    if app.busy() { " disabled" } else { "" },
+                    esc(&a.what),
+                    a.at
+                );
+            }
+            html
+        }
+    }
+}
+
+/// The diagram's marks: a line across just after the point of no return
+/// (and after the delivery from which the run was certainly unsafe).
+fn fate_lines(f: &FateSummary, width: usize, below: impl Fn(usize) -> usize) -> String {
+    let mut marks = vec![(
+        f.point_of_no_return as usize,
+        "fate-line",
+        "point of no return",
+    )];
+    if let Some(u) = f.unsafe_from.map(|u| u as usize) {
+        if u == marks[0].0 {
+            marks[0] = (
+                u,
+                "fate-line unsafe",
+                "point of no return (unsafe from here)",
+            );
+        } else {
+            marks.push((u, "fate-line unsafe", "unsafe from here"));
+        }
+    }
+    let mut svg = String::new();
+    for (k, class, words) in marks {
+        let y = below(k);
+        let _ = write!(
+            svg,
+            r#"<g class="{class}" data-after="{k}"><title>After delivery {k}: {words}</title><line x1="4" y1="{y}" x2="{}" y2="{y}"/><text x="{}" y="{}" text-anchor="end">{words}</text></g>"#,
+            width - 4,
+            width - 6,
+            y - 3
+        );
+    }
+    svg
+}
+
+/// Under an outcome of the explorer: its witness's point of no return.
+fn witness_fate(fate: Option<&FateSummary>) -> String {
+    let Some(f) = fate else {
+        return String::new();
+    };
+    // Deliveries counted from 1; "after delivery 0" is from the start.
+    let k = f.point_of_no_return;
+    let u = f.unsafe_from.map_or(String::new(), |u| u.to_string());
+    let unsafe_words = if u.is_empty() {
+        String::new()
+    } else {
+        format!("unsafe after delivery {u}, ")
+    };
+    format!(
+        r#"<span class="fate-note" data-point="{k}" data-unsafe-from="{u}">Point of no return: {unsafe_words}this very outcome after delivery {k} of this schedule</span>"#
+    )
 }
 
 /// The candidate outcomes to predict, then, once revealed, the grade.
@@ -750,12 +865,13 @@ fn histogram(s: &crate::wire::Summary, which: &str) -> String {
         };
         let _ = write!(
             html,
-            r#"<li class="{class}"><span class="what">{what}</span><meter min="0" max="1" value="{}" aria-label="share of schedules">{}%</meter><span class="count">{} ({}%)</span><button type="button" data-action="witness" data-of="{which}" data-witness="{}" aria-label="Show a schedule that ends with: {what}">Show me</button></li>"#,
+            r#"<li class="{class}"><span class="what">{what}</span><meter min="0" max="1" value="{}" aria-label="share of schedules">{}%</meter><span class="count">{} ({}%)</span><button type="button" data-action="witness" data-of="{which}" data-witness="{}" aria-label="Show me a schedule that ends with: {what}">Show me</button>{}</li>"#,
             fixed(share, 6),
             fixed(share * 100.0, 1),
             grouped(&o.schedules),
             fixed(share * 100.0, 1),
             esc(&o.witness),
+            witness_fate(o.fate.as_ref()),
         );
     }
     html.push_str("</ol>");
@@ -944,6 +1060,24 @@ fn swap_buttons(doc: &Document, (start, cancel): (&str, &str), busy: bool) {
     }
 }
 
+/// Play / Pause (one button, kept in place so focus stays on it).
+fn autoplay_controls(doc: &Document, app: &App) {
+    if let Some(button) = doc.get_element_by_id("play") {
+        let text = if app.playing { "Pause" } else { "Play" };
+        if button.text_content().as_deref() != Some(text) {
+            button.set_text_content(Some(text));
+        }
+        flag(&button, "disabled", !app.playing && !app.can_play());
+    }
+    if let Some(root) = doc.get_element_by_id("app") {
+        set_attr(
+            &root,
+            "data-playing",
+            if app.playing { "true" } else { "false" },
+        );
+    }
+}
+
 thread_local! {
     /// The page has been interactive (marked once).
     static INTERACTIVE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
@@ -1055,6 +1189,7 @@ pub fn render(app: &App) {
             flag(&button, "disabled", !enabled);
         }
     }
+    autoplay_controls(&doc, app);
     if !app.busy() && !INTERACTIVE.replace(true) {
         // Once the first frame showing a usable page has been produced, the
         // page is interactive: what the load-time benchmark reads (ms since

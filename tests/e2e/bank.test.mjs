@@ -3,7 +3,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { start, open, settled, deliver, snapshot, eventually } from './harness.mjs';
+import { start, open, settled, deliver, deliverName, snapshot, eventually } from './harness.mjs';
 
 let env;
 before(async () => { env = await start(); });
@@ -46,7 +46,7 @@ test('the form switches to the bank fields and sets up a bank scenario', async (
   await page.getByRole('textbox', { name: 'Amount' }).fill('70');
   await page.getByRole('button', { name: 'Set up' }).click();
   await settled(page);
-  assert.deepEqual((await snapshot(page)).flight, [1, 2, 3].map((n) => `Deliver check balance from Customer ${n} to Bank`));
+  assert.deepEqual((await snapshot(page)).flight, [1, 2, 3].map((n) => deliverName(n, 'check balance', `Customer ${n}`, 'Bank')));
   assert.match(page.url(), /scenario=check-then-withdraw&customers=3&balance=150&amount=70&s=$/);
   await page.close();
 });
@@ -80,7 +80,7 @@ for (const [fragment, unsafe, safe] of [
     assert.equal(rows.filter((r) => !r.unsafe).length, safe, JSON.stringify(rows));
     // The witness of the last outcome replays in the stepper.
     const last = rows[rows.length - 1];
-    await page.getByRole('button', { name: `Show a schedule that ends with: ${last.what}` }).click();
+    await page.getByRole('button', { name: `Show me a schedule that ends with: ${last.what}` }).click();
     await finished(page, `Finished: ${last.what}.`);
     await page.close();
   });
@@ -102,7 +102,7 @@ for (const [fragment, race, fix, unsafeInRace] of [
     assert.equal(await fixColumn.locator('li.unsafe').count(), 0, 'the fix has no unsafe outcome');
     // A witness from the fix's column loads the fixed scenario.
     const what = await fixColumn.locator('li .what').first().textContent();
-    await fixColumn.getByRole('button', { name: `Show a schedule that ends with: ${what}` }).click();
+    await fixColumn.getByRole('button', { name: `Show me a schedule that ends with: ${what}` }).click();
     await finished(page, `Finished: ${what}.`);
     assert.match(page.url(), /scenario=(take-if|withdraw-if)&/);
     await page.close();

@@ -3,7 +3,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { start, open, settled, snapshot, eventually } from './harness.mjs';
+import { start, open, settled, deliverButton, snapshot, eventually } from './harness.mjs';
 
 let env;
 before(async () => { env = await start(); });
@@ -56,7 +56,7 @@ test('choosing an outcome replays its witness in the stepper and ends in it', as
   const rows = await outcomeRows(page);
   assert.ok(rows.length >= 2, 'several outcomes');
   for (const row of [rows[0], rows[rows.length - 1]]) {
-    await page.getByRole('button', { name: `Show a schedule that ends with: ${row.what}` }).click();
+    await page.getByRole('button', { name: `Show me a schedule that ends with: ${row.what}` }).click();
     await settled(page);
     const status = await page.getByRole('status').textContent();
     assert.equal(status, `Finished: ${row.what}.`);
@@ -76,7 +76,7 @@ test('a long exploration shows progress, and Cancel stops it and its worker', as
   // Playwright learns of a new worker a moment after it starts.
   await eventually(() => page.workers().length === 10, { what: '9 actor workers and the explorer' });
   // The page stays responsive while the explorer works: a delivery goes through.
-  await page.getByRole('button', { name: 'Deliver look from Person 1 to Fridge' }).click();
+  await deliverButton(page, 'look', 'Person 1', 'Fridge').click();
   await page.waitForFunction(() => document.querySelector('#app').dataset.deliveries === '1');
   await page.getByRole('button', { name: 'Cancel' }).click();
   assert.equal(await page.locator('#explore-progress').textContent(), '');

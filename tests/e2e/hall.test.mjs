@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { start, open, settled, deliver, ARTIFACTS } from './harness.mjs';
+import { start, open, settled, deliver, deliverButton, ARTIFACTS } from './harness.mjs';
 
 let env;
 before(async () => { env = await start(); });
@@ -120,7 +120,7 @@ test('embed mode shows only the stepper, the diagram and the status, and works i
   }
   assert.equal(await frame.locator('#app').getAttribute('data-deliveries'), '5');
   // The stepper works inside the embed, and the way out keeps the run.
-  await frame.getByRole('button', { name: 'Deliver took 1, 1 left from Fridge to Person 1', exact: true }).click();
+  await deliverButton(frame, 'took 1, 1 left', 'Fridge', 'Person 1').click();
   await frame.waitForFunction(() => document.querySelector('#app').dataset.deliveries === '6' && document.querySelector('#app').dataset.busy === 'false');
   const out = await frame.getByRole('link', { name: 'Open this race in racelab' }).getAttribute('href');
   assert.ok(out.endsWith(`#${MID_RUN}-F1`), out);

@@ -56,8 +56,15 @@ export async function settled(page) {
   });
 }
 
+/** A Deliver button's accessible name: "Deliver", then its visible text
+ * (its number, the message, and its route). */
+export const deliverName = (n, msg, from, to) => `Deliver ${n} ${msg} ${from} → ${to}`;
+
+const escapeRegExp = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** The Deliver button for (msg, from, to), whatever its number. */
 export const deliverButton = (page, msg, from, to) =>
-  page.getByRole('button', { name: `Deliver ${msg} from ${from} to ${to}`, exact: true });
+  page.getByRole('button', { name: new RegExp(`^Deliver \\d+ ${escapeRegExp(msg)} ${escapeRegExp(from)} → ${escapeRegExp(to)}$`) });
 
 /** Clicks the Deliver button for (msg, from, to) and waits for the reply. */
 export async function deliver(page, msg, from, to) {
@@ -74,7 +81,9 @@ export async function deliver(page, msg, from, to) {
 export async function snapshot(page) {
   return page.evaluate(() => ({
     actors: [...document.querySelectorAll('#actors li')].map((li) => li.textContent),
-    flight: [...document.querySelectorAll('#flight button')].map((b) => b.getAttribute('aria-label')),
+    // Each button's accessible name: a Deliver button's is its text, a
+    // Lose or Duplicate button's its label.
+    flight: [...document.querySelectorAll('#flight button')].map((b) => b.getAttribute('aria-label') ?? b.textContent.replace(/\s+/g, ' ').trim()),
     history: [...document.querySelectorAll('#history li')].map((li) => li.textContent),
   }));
 }

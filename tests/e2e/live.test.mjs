@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
-import { start, open, settled, snapshot, eventually, ARTIFACTS } from './harness.mjs';
+import { start, open, settled, deliverButton, snapshot, eventually, ARTIFACTS } from './harness.mjs';
 
 let env;
 before(async () => { env = await start(); });
@@ -178,7 +178,7 @@ test('a worker that dies mid-batch is reported, and the page stays usable', asyn
   await page.waitForFunction(() => document.querySelector('#app').dataset.live === 'failed', null, { timeout: 15000 });
   assert.match(await page.locator('#live-status').textContent(), /^(Fridge|Person [1-3])'s worker stopped answering during live run \d+: nothing happened for 4 s\./);
   // The stepper still works, and a new batch starts with fresh workers.
-  await page.getByRole('button', { name: 'Deliver look from Person 1 to Fridge', exact: true }).click();
+  await deliverButton(page, 'look', 'Person 1', 'Fridge').click();
   await page.waitForFunction(() => document.querySelector('#app').dataset.deliveries === '1');
   await runLive(page, { runs: 20 });
   await finished(page);

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
-import { start, open, settled, deliver, deliverButton, snapshot, eventually, median, ARTIFACTS } from './harness.mjs';
+import { start, open, settled, deliver, deliverButton, deliverName, snapshot, eventually, median, ARTIFACTS } from './harness.mjs';
 
 let env;
 before(async () => { env = await start(); });
@@ -61,7 +61,7 @@ test('the default page is the reading puzzle, with one worker per actor', async 
   const page = await open(env);
   const s = await snapshot(page);
   assert.deepEqual(s.actors, ['Fridge 2 drinks', 'Person 1 about to look', 'Person 2 about to look', 'Person 3 about to look']);
-  assert.deepEqual(s.flight, [1, 2, 3].map((n) => `Deliver look from Person ${n} to Fridge`));
+  assert.deepEqual(s.flight, [1, 2, 3].map((n) => deliverName(n, 'look', `Person ${n}`, 'Fridge')));
   await assert.doesNotReject(page.getByRole('status').filter({ hasText: '3 messages are in flight' }).waitFor());
   await eventually(() => page.workers().length === 4, { what: 'one worker per actor' });
   assert.match(await page.locator('#workers').textContent(), /^4 workers live$/);
@@ -141,7 +141,7 @@ for (const bad of ['garbage', 'v=1&scenario=look-before-take&s=F1', 'v=7&scenari
     await assert.doesNotReject(page.locator('#notice').filter({ hasText: 'This link could not be opened' }).waitFor());
     assert.equal(await page.locator('#notice img').count(), 0, 'link text is escaped');
     const s = await snapshot(page);
-    assert.deepEqual(s.flight, [1, 2, 3].map((n) => `Deliver look from Person ${n} to Fridge`));
+    assert.deepEqual(s.flight, [1, 2, 3].map((n) => deliverName(n, 'look', `Person ${n}`, 'Fridge')));
     await deliver(page, 'look', P(2), F);
     assert.equal((await snapshot(page)).history.length, 1);
     assert.deepEqual(page.errors, []);
@@ -182,7 +182,7 @@ test('bad scenario input gets an inline message and the scenario keeps working',
   await page.locator('#param-people').fill('2');
   await page.getByRole('button', { name: 'Set up' }).click();
   await settled(page);
-  assert.deepEqual((await snapshot(page)).flight, ['Deliver take 5 from Person 1 to Fridge', 'Deliver take 5 from Person 2 to Fridge']);
+  assert.deepEqual((await snapshot(page)).flight, [deliverName(1, 'take 5', 'Person 1', 'Fridge'), deliverName(2, 'take 5', 'Person 2', 'Fridge')]);
   await page.close();
 });
 
@@ -197,7 +197,7 @@ test('a worker that fails is reported, and Restart brings the run back', async (
   await settled(page);
   const s = await snapshot(page);
   // Channel heads are listed by sender: the fridge first.
-  assert.deepEqual(s.flight, ['Deliver took 0, 2 left from Fridge to Person 1', 'Deliver look from Person 2 to Fridge']);
+  assert.deepEqual(s.flight, [deliverName(1, 'took 0, 2 left', 'Fridge', 'Person 1'), deliverName(2, 'look', 'Person 2', 'Fridge')]);
   await page.close();
 });
 
@@ -243,7 +243,7 @@ test('the page is usable before its workers have started; a delivery made meanwh
   await settled(page);
   assert.equal(await page.locator('#app').getAttribute('data-workers-started'), 'false');
   // The initial world comes from the model: the looks are in flight.
-  assert.deepEqual((await snapshot(page)).flight, [1, 2, 3].map((n) => `Deliver look from Person ${n} to Fridge`));
+  assert.deepEqual((await snapshot(page)).flight, [1, 2, 3].map((n) => deliverName(n, 'look', `Person ${n}`, 'Fridge')));
   await deliver(page, 'look', 'Person 2', 'Fridge');
   // The reply came, so the fridge's worker is up; the others follow.
   await page.waitForFunction(() => document.querySelector('#app').dataset.workersStarted === 'true');
