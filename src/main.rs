@@ -30,3 +30,12 @@ pub fn start_worker(name: &str) -> bool {
 pub fn bench_bridge(round_trips: u32, burst: u32) -> js_sys::Promise {
     racelab::web::bench::bench_bridge(round_trips, burst)
 }
+
+/// The page's and the actors' allocator: talc rather than the default
+/// dlmalloc, for a smaller wasm on a first visit.
+// SAFETY: a page or a dedicated worker runs its wasm on one thread (no
+// shared memory, no wasm threads), which is what TalckWasm assumes.
+#[cfg(target_arch = "wasm32")]
+#[allow(unsafe_code)]
+#[global_allocator]
+static ALLOCATOR: talc::TalckWasm = unsafe { talc::TalckWasm::new_global() };

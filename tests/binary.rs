@@ -140,3 +140,19 @@ fn each_built_in_loads_from_its_own_file_and_nothing_else_does() {
     }
     assert!(lang::load_builtin("no-such-protocol", &[]).is_err());
 }
+
+#[test]
+fn a_varint_s_length_is_what_it_takes() {
+    for v in [
+        0u64,
+        1,
+        127,
+        128,
+        16_383,
+        16_384,
+        u64::from(u32::MAX),
+        u64::MAX,
+    ] {
+        assert_eq!(binary::varint_len(v), binary::encode_any(&v).len(), "{v}");
+    }
+}

@@ -105,6 +105,9 @@ pub fn load_builtin(name: &str, bytes: &[u8]) -> Result<Arc<Program>, String> {
             "the compiled {name} on this site is from another version of racelab than this page"
         ));
     }
+    // The program's own bytes are the file's, less the digest after them.
+    #[cfg(feature = "lazy-builtins")]
+    remember_bytes(&program, &bytes[..bytes.len() - binary::varint_len(digest)]);
     let program = Arc::new(with_source(program, i));
     LOADED.with_borrow_mut(|l| {
         if l.len() <= i {
@@ -113,6 +116,65 @@ pub fn load_builtin(name: &str, bytes: &[u8]) -> Result<Arc<Program>, String> {
         l[i] = Some(program.clone());
     });
     Ok(program)
+}
+
+/// A program from its bytes (`binary`'s form), as it crosses the wire.
+/// The page's build remembers the bytes, to send the program on by them
+/// (see [`program_bytes`]).
+pub fn read_program(bytes: &[u8]) -> Option<Program> {
+    let program = binary::decode(bytes)?;
+    #[cfg(feature = "lazy-builtins")]
+    remember_bytes(&program, bytes);
+    Some(program)
+}
+
+/// A program's bytes, to send it over the wire. The page's build carries
+/// no encoder: every program it holds that is not stored in it arrived as
+/// bytes ([`read_program`], [`load_builtin`]), and those are sent on.
+pub fn program_bytes(program: &Program) -> Vec<u8> {
+    #[cfg(not(feature = "lazy-builtins"))]
+    return binary::encode(program);
+    #[cfg(feature = "lazy-builtins")]
+    BYTES.with_borrow(|b| {
+        let key = bytes_key(program);
+        b.iter()
+            .find(|(k, _)| *k == key)
+            .map(|(_, bytes)| bytes.to_vec())
+            .unwrap_or_default()
+    })
+}
+
+#[cfg(feature = "lazy-builtins")]
+thread_local! {
+    /// The bytes of programs read, newest last, by name and source digest
+    /// (the compiler is deterministic: the same source compiles to the
+    /// same program). At most [`REMEMBERED`]: a page holds a few.
+    static BYTES: std::cell::RefCell<Vec<(BytesKey, std::rc::Rc<[u8]>)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// A program's name and its source's digest.
+#[cfg(feature = "lazy-builtins")]
+type BytesKey = (String, u64);
+
+#[cfg(feature = "lazy-builtins")]
+const REMEMBERED: usize = 32;
+
+#[cfg(feature = "lazy-builtins")]
+fn bytes_key(program: &Program) -> BytesKey {
+    (program.name.clone(), digest(&program.source))
+}
+
+#[cfg(feature = "lazy-builtins")]
+fn remember_bytes(program: &Program, bytes: &[u8]) {
+    BYTES.with_borrow_mut(|b| {
+        let key = bytes_key(program);
+        b.retain(|(k, _)| *k != key);
+        if b.len() == REMEMBERED {
+            b.remove(0);
+        }
+        b.push((key, bytes.into()));
+    });
 }
 
 /// Built-in `i` as stored, with its source: natively the file's text (the

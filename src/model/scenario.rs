@@ -224,7 +224,7 @@ impl Serialize for Scenario {
             // By name where the receiver holds the program: every build
             // but the page's holds every built-in (see lang::builtin).
             program: (!self.is_builtin() || !lang::builtin_stored(self.name()))
-                .then(|| lang::binary::encode(&self.protocol)),
+                .then(|| lang::program_bytes(&self.protocol)),
             params: self.params.clone(),
         }
         .serialize(s)
@@ -239,7 +239,7 @@ impl<'de> Deserialize<'de> for Scenario {
             None => lang::builtin(&wire.name)
                 .ok_or_else(|| D::Error::custom(format!("no built-in protocol {:?}", wire.name)))?,
             Some(bytes) => Arc::new(
-                lang::binary::decode(&bytes)
+                lang::read_program(&bytes)
                     .ok_or_else(|| D::Error::custom("a protocol that cannot be read"))?,
             ),
         };

@@ -202,31 +202,18 @@ fn fetch_source(app: &App, name: &str) {
     {
         return;
     }
-    let Some(window) = web_sys::window() else {
-        return;
-    };
     FETCHING.with_borrow_mut(|f| f.push(name.to_string()));
     let url = format!(
         "protocols/{name}.{}?v={}",
         lang::EXTENSION,
         super::page_version()
     );
-    let promise = window.fetch_with_str(&url);
     let me = app.me.clone();
     let name = name.to_string();
     spawn_local(async move {
-        let text = async {
-            let response: web_sys::Response =
-                JsFuture::from(promise).await.ok()?.dyn_into().ok()?;
-            if !response.ok() {
-                return None;
-            }
-            JsFuture::from(response.text().ok()?)
-                .await
-                .ok()?
-                .as_string()
-        }
-        .await;
+        let text = super::fetch_bytes(url)
+            .await
+            .and_then(|b| String::from_utf8(b).ok());
         let file = format!("{name}.{}", lang::EXTENSION);
         let result = match text {
             Some(text) if Some(lang::digest(&text)) == lang::builtin_digest(&name) => Ok(text),
@@ -595,24 +582,12 @@ pub fn load_example(shared: &Shared, name: &str) {
     if !name.bytes().all(|c| c.is_ascii_lowercase() || c == b'-') {
         return;
     }
-    let Some(window) = web_sys::window() else {
-        return;
-    };
-    let promise = window.fetch_with_str(&format!("examples/{name}.{}", lang::EXTENSION));
+    let url = format!("examples/{name}.{}", lang::EXTENSION);
     let shared = shared.clone();
     spawn_local(async move {
-        let text = async {
-            let response: web_sys::Response =
-                JsFuture::from(promise).await.ok()?.dyn_into().ok()?;
-            if !response.ok() {
-                return None;
-            }
-            JsFuture::from(response.text().ok()?)
-                .await
-                .ok()?
-                .as_string()
-        }
-        .await;
+        let text = super::fetch_bytes(url)
+            .await
+            .and_then(|b| String::from_utf8(b).ok());
         let Some(doc) = document() else { return };
         match text {
             Some(text) => App::update(&shared, |app| load_into_editor(app, &doc, &text)),

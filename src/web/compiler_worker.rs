@@ -102,7 +102,7 @@ fn answered(reply: FromCompiler) {
         return;
     };
     match reply {
-        FromCompiler::Compiled(bytes) => match crate::lang::binary::decode(&bytes) {
+        FromCompiler::Compiled(bytes) => match crate::lang::read_program(&bytes) {
             Some(program) => done(Ok(program)),
             None => fail_all(
                 Some((request, done)),

@@ -105,6 +105,20 @@ pub(crate) fn after(ms: i32, f: impl FnOnce() + 'static) {
 }
 
 /// Milliseconds on the page's clock (`performance.now()`), 0 without one.
+/// Fetches `url` (relative to the page): its body, or `None` if it cannot
+/// be had (offline, missing, refused). The one way the page fetches files:
+/// the built-ins' sources and programs, and the examples.
+pub(crate) async fn fetch_bytes(url: String) -> Option<Vec<u8>> {
+    use wasm_bindgen_futures::JsFuture;
+    let promise = web_sys::window()?.fetch_with_str(&url);
+    let response: web_sys::Response = JsFuture::from(promise).await.ok()?.dyn_into().ok()?;
+    if !response.ok() {
+        return None;
+    }
+    let buffer = JsFuture::from(response.array_buffer().ok()?).await.ok()?;
+    Some(js_sys::Uint8Array::new(&buffer).to_vec())
+}
+
 pub(crate) fn now() -> f64 {
     web_sys::window()
         .and_then(|w| w.performance())

@@ -8,9 +8,7 @@
 
 use std::cell::RefCell;
 
-use js_sys::Uint8Array;
-use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::{spawn_local, JsFuture};
+use wasm_bindgen_futures::spawn_local;
 
 use crate::lang;
 
@@ -63,21 +61,7 @@ async fn fetch(name: &str) -> Result<(), String> {
         )
     };
     let url = format!("compiled/{name}.bin?v={}", super::page_version());
-    let window = web_sys::window().ok_or_else(unavailable)?;
-    let bytes = async {
-        let response: web_sys::Response = JsFuture::from(window.fetch_with_str(&url))
-            .await
-            .ok()?
-            .dyn_into()
-            .ok()?;
-        if !response.ok() {
-            return None;
-        }
-        let buffer = JsFuture::from(response.array_buffer().ok()?).await.ok()?;
-        Some(Uint8Array::new(&buffer).to_vec())
-    }
-    .await
-    .ok_or_else(unavailable)?;
+    let bytes = super::fetch_bytes(url).await.ok_or_else(unavailable)?;
     lang::load_builtin(name, &bytes)
         .map(drop)
         .map_err(|why| format!("{why}: reloading the page may help"))
