@@ -6,10 +6,12 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 use std::sync::Arc;
 
+mod common;
+
 use racelab::explore::pack::{pack, unpack, Layout};
 use racelab::explore::{count_traces, explore, Options, Report};
 use racelab::lang::{self, Value};
-use racelab::model::{Act, ActorId, Msg, Outcome, Scenario, Schedule, Step, System, World};
+use racelab::model::{ActorId, Outcome, Scenario, Schedule, Step, System, World};
 
 /// A built-in protocol with some parameters set.
 fn scenario(name: &str, params: &[(&str, i64)]) -> Scenario {
@@ -360,67 +362,7 @@ fn exploration_is_deterministic() {
     );
 }
 
-/// A step as trace equivalence sees it: its channel, what the network
-/// does, and the message by its content (its index in an unordered
-/// channel can shift as others post to it).
-type Letter = (ActorId, ActorId, Act, Msg);
-
-/// Two steps are dependent when they go to the same receiver, or spend
-/// the same fault budget (two losses, two duplications).
-fn dependent(a: &Letter, b: &Letter) -> bool {
-    a.1 == b.1 || (a.2 == b.2 && a.2 != Act::Deliver)
-}
-
-/// The Foata normal form of a schedule: each step at one level past the
-/// last step it depends on; each level sorted. Two schedules differ only
-/// in the order of independent steps exactly when their forms are equal.
-fn foata(schedule: &[Letter]) -> Vec<Vec<Letter>> {
-    let mut levels: Vec<Vec<Letter>> = Vec::new();
-    let mut placed: Vec<(Letter, usize)> = Vec::new();
-    for &s in schedule {
-        let level = placed
-            .iter()
-            .filter(|(p, _)| dependent(p, &s))
-            .map(|&(_, l)| l + 1)
-            .max()
-            .unwrap_or(0);
-        if levels.len() <= level {
-            levels.resize(level + 1, Vec::new());
-        }
-        levels[level].push(s);
-        placed.push((s, level));
-    }
-    for l in &mut levels {
-        l.sort();
-    }
-    levels
-}
-
-/// Every complete schedule, one by one, reduced to its class.
-fn brute_force_classes(scenario: &Scenario) -> usize {
-    fn walk(
-        system: &System,
-        world: &World,
-        path: &mut Vec<Letter>,
-        out: &mut BTreeSet<Vec<Vec<Letter>>>,
-    ) {
-        let steps: Vec<_> = world.deliverable().collect();
-        if steps.is_empty() {
-            out.insert(foata(path));
-        }
-        for (step, msg) in steps {
-            let mut next = world.clone();
-            system.deliver(&mut next, step).expect("deliverable");
-            path.push((step.from, step.to, step.act, msg));
-            walk(system, &next, path, out);
-            path.pop();
-        }
-    }
-    let system = scenario.system();
-    let mut out = BTreeSet::new();
-    walk(&system, &system.init(), &mut Vec::new(), &mut out);
-    out.len()
-}
+use common::brute_force_classes;
 
 #[test]
 fn genuinely_different_schedules_match_brute_force() {

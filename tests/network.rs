@@ -5,13 +5,15 @@
 //! schedule syntax for faults; the steps refused; and the two protocols
 //! that show why it matters, pinned.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::sync::Arc;
+
+mod common;
 
 use racelab::explore::pack::{pack, unpack, Layout};
 use racelab::explore::{count_traces, explore, Options, Report};
 use racelab::lang::{self, Value};
-use racelab::model::{Act, ActorId, Msg, Outcome, Scenario, Schedule, Step, System, World};
+use racelab::model::{Act, ActorId, Outcome, Scenario, Schedule, Step, System, World};
 
 /// The semantics every check runs under (a built-in's own, plus these).
 const SEMANTICS: [&str; 6] = [
@@ -153,60 +155,7 @@ fn counts_match_brute_force_under_every_semantics() {
     }
 }
 
-/// A step as trace equivalence sees it: channel, fault, and the message
-/// by content.
-type Letter = (ActorId, ActorId, Act, Msg);
-
-fn dependent(a: &Letter, b: &Letter) -> bool {
-    a.1 == b.1 || (a.2 == b.2 && a.2 != Act::Deliver)
-}
-
-fn foata(schedule: &[Letter]) -> Vec<Vec<Letter>> {
-    let mut levels: Vec<Vec<Letter>> = Vec::new();
-    let mut placed: Vec<(Letter, usize)> = Vec::new();
-    for &s in schedule {
-        let level = placed
-            .iter()
-            .filter(|(p, _)| dependent(p, &s))
-            .map(|&(_, l)| l + 1)
-            .max()
-            .unwrap_or(0);
-        if levels.len() <= level {
-            levels.resize(level + 1, Vec::new());
-        }
-        levels[level].push(s);
-        placed.push((s, level));
-    }
-    for l in &mut levels {
-        l.sort();
-    }
-    levels
-}
-
-fn brute_force_classes(scenario: &Scenario) -> usize {
-    fn walk(
-        system: &System,
-        world: &World,
-        path: &mut Vec<Letter>,
-        out: &mut BTreeSet<Vec<Vec<Letter>>>,
-    ) {
-        let steps: Vec<_> = world.deliverable().collect();
-        if steps.is_empty() {
-            out.insert(foata(path));
-        }
-        for (step, msg) in steps {
-            let mut next = world.clone();
-            system.deliver(&mut next, step).expect("deliverable");
-            path.push((step.from, step.to, step.act, msg));
-            walk(system, &next, path, out);
-            path.pop();
-        }
-    }
-    let system = scenario.system();
-    let mut out = BTreeSet::new();
-    walk(&system, &system.init(), &mut Vec::new(), &mut out);
-    out.len()
-}
+use common::brute_force_classes;
 
 #[test]
 fn genuinely_different_schedules_match_brute_force_under_every_semantics() {
