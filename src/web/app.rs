@@ -68,6 +68,10 @@ pub struct RunFate {
 /// A run's point of no return is looked for within this many states a
 /// search (then the page says it is too large).
 pub const FATE_MAX_STATES: u32 = 3_000_000;
+/// How long the page waits for a point of no return before it says the
+/// explorer's worker did not answer: well past the longest search
+/// [`FATE_MAX_STATES`] allows.
+const FATE_WATCHDOG_MS: i32 = 60_000;
 
 /// Autoplay's speeds, as the Speed list writes them (deliveries a second),
 /// with the wait between deliveries: looked up, not parsed (parsing a
@@ -605,6 +609,23 @@ impl App {
             run,
             result: None,
             elapsed_ms: None,
+        });
+        // A worker that never answers (its files did not load, it died)
+        // must not leave the page saying it is still looking.
+        let (me, generation) = (self.me.clone(), self.fate_generation);
+        super::after(FATE_WATCHDOG_MS, move || {
+            let Some(shared) = me.upgrade() else { return };
+            App::update(&shared, |app| {
+                if app.fate_generation != generation {
+                    return;
+                }
+                if let Some(f) = app.fate.as_mut().filter(|f| f.result.is_none()) {
+                    app.fate_worker = None;
+                    f.result = Some(Err(
+                        "the explorer's worker did not answer within a minute".to_string()
+                    ));
+                }
+            });
         });
     }
 

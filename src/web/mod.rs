@@ -104,7 +104,6 @@ pub(crate) fn after(ms: i32, f: impl FnOnce() + 'static) {
     }
 }
 
-/// Milliseconds on the page's clock (`performance.now()`), 0 without one.
 /// Fetches `url` (relative to the page): its body, or `None` if it cannot
 /// be had (offline, missing, refused). The one way the page fetches files:
 /// the built-ins' sources and programs, and the examples.
@@ -119,6 +118,7 @@ pub(crate) async fn fetch_bytes(url: String) -> Option<Vec<u8>> {
     Some(js_sys::Uint8Array::new(&buffer).to_vec())
 }
 
+/// Milliseconds on the page's clock (`performance.now()`), 0 without one.
 pub(crate) fn now() -> f64 {
     web_sys::window()
         .and_then(|w| w.performance())
