@@ -98,6 +98,13 @@ pub fn start_analysis_worker(name: &str) -> bool {
 /// Runs `f` after `ms` milliseconds. A timer that cannot be set is lost;
 /// every caller has a watchdog or a fallback for that.
 pub(crate) fn after(ms: i32, f: impl FnOnce() + 'static) {
+    after_boxed(ms, Box::new(f));
+}
+
+/// [`after`]'s one instantiation of the JavaScript closure glue, whatever
+/// the caller's closure: each closure type otherwise brings its own copy
+/// into the page's wasm.
+fn after_boxed(ms: i32, f: Box<dyn FnOnce()>) {
     let f = Closure::once_into_js(f);
     if let Some(window) = web_sys::window() {
         let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(f.unchecked_ref(), ms);
