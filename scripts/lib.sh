@@ -116,7 +116,7 @@ ensure_node_modules() {
   have npm || ensure_apt nodejs npm
   local stamp="$ROOT/node_modules/.package-lock.json"
   if [ ! -f "$stamp" ] || [ "$ROOT/package-lock.json" -nt "$stamp" ]; then
-    log "installing npm packages (wasm-opt, esbuild, playwright-core, puppeteer-core)"
+    log "installing npm packages (wasm-opt, esbuild, playwright-core, puppeteer-core, axe-core)"
     (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error) || die "npm ci failed"
   fi
 }
