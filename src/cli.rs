@@ -242,13 +242,7 @@ fn run_command(args: &[String]) -> Result<String, String> {
     let mut it = flags.into_iter();
     while let Some(flag) = it.next() {
         match flag {
-            "--schedule" => {
-                let text = it.next().ok_or("--schedule needs a schedule, like 1F-F1")?;
-                schedule = Some(
-                    Schedule::parse(text, system.server_letter)
-                        .map_err(|e| format!("the schedule is malformed at {e}"))?,
-                );
-            }
+            "--schedule" => schedule = Some(schedule_flag(it.next(), system.server_letter)?),
             other => return Err(format!("unknown option {other:?}\n{USAGE}")),
         }
     }
@@ -275,6 +269,12 @@ fn run_command(args: &[String]) -> Result<String, String> {
     Ok(out)
 }
 
+/// The value of `--schedule`, read.
+fn schedule_flag(text: Option<&str>, server_letter: char) -> Result<Schedule, String> {
+    let text = text.ok_or("--schedule needs a schedule, like 1F-F1")?;
+    Schedule::parse(text, server_letter).map_err(|e| format!("the schedule is malformed at {e}"))
+}
+
 /// `racelab why`: the point of no return of a finished run.
 fn why_command(args: &[String]) -> Result<String, String> {
     let what = args
@@ -288,13 +288,7 @@ fn why_command(args: &[String]) -> Result<String, String> {
     let mut it = flags.into_iter();
     while let Some(flag) = it.next() {
         match flag {
-            "--schedule" => {
-                let text = it.next().ok_or("--schedule needs a schedule, like 1F-F1")?;
-                schedule = Some(
-                    Schedule::parse(text, letter)
-                        .map_err(|e| format!("the schedule is malformed at {e}"))?,
-                );
-            }
+            "--schedule" => schedule = Some(schedule_flag(it.next(), letter)?),
             "--max-states" => {
                 let v = it.next().ok_or("--max-states needs a value (a number)")?;
                 max_states = v.parse().ok().filter(|&n: &usize| n > 0).ok_or_else(|| {

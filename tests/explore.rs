@@ -3,7 +3,7 @@
 //! errors as outcomes, packed states that decode exactly, and pinned
 //! outcome sets.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
+use std::collections::{BTreeSet, HashMap};
 use std::sync::Arc;
 
 mod common;
@@ -11,7 +11,7 @@ mod common;
 use racelab::explore::pack::{pack, unpack, Layout};
 use racelab::explore::{count_traces, explore, Options, Report};
 use racelab::lang::{self, Value};
-use racelab::model::{ActorId, Outcome, Scenario, Schedule, Step, System, World};
+use racelab::model::{ActorId, Outcome, Scenario, Schedule, Step};
 
 /// A built-in protocol with some parameters set.
 fn scenario(name: &str, params: &[(&str, i64)]) -> Scenario {
@@ -58,42 +58,6 @@ fn bank(name: &str, customers: i64, balance: i64, amount: i64) -> Scenario {
 /// "look-before-take: 3 people, 2 drinks", for failure messages.
 fn label(s: &Scenario) -> String {
     format!("{}: {}", s.name(), s.describe())
-}
-
-fn full(symmetry: bool) -> Options {
-    Options {
-        symmetry,
-        partial_order: symmetry,
-        ..Options::default()
-    }
-}
-
-/// Every complete schedule, one by one, by plain recursion: outcome → count.
-/// A run that fails is over: it is complete, and its outcome is the error.
-fn brute_force(scenario: &Scenario) -> BTreeMap<Outcome, u128> {
-    fn walk(system: &System, world: &World, out: &mut BTreeMap<Outcome, u128>) {
-        let steps: Vec<_> = world.deliverable().map(|(s, _)| s).collect();
-        if steps.is_empty() {
-            *out.entry(system.outcome(world)).or_default() += 1;
-        }
-        for step in steps {
-            let mut next = world.clone();
-            system.deliver(&mut next, step).expect("deliverable");
-            walk(system, &next, out);
-        }
-    }
-    let system = scenario.system();
-    let mut out = BTreeMap::new();
-    walk(&system, &system.init(), &mut out);
-    out
-}
-
-fn counts(report: &Report) -> BTreeMap<Outcome, u128> {
-    report
-        .outcomes
-        .iter()
-        .map(|o| (o.outcome.clone(), o.schedules.value))
-        .collect()
 }
 
 /// Small sizes of every built-in protocol, each small enough to enumerate
@@ -362,7 +326,7 @@ fn exploration_is_deterministic() {
     );
 }
 
-use common::brute_force_classes;
+use common::{brute_force, brute_force_classes, counts, full, reachable};
 
 #[test]
 fn genuinely_different_schedules_match_brute_force() {
@@ -512,26 +476,6 @@ fn a_runtime_error_is_an_outcome_with_a_witness() {
     let report = explore(&safe, &Options::default());
     assert!(report.outcomes.iter().all(|o| o.outcome.error.is_none()));
     assert_eq!(counts(&report), brute_force(&safe));
-}
-
-/// Every world reachable in `scenario`, breadth first, each once.
-fn reachable(scenario: &Scenario) -> Vec<World> {
-    let system = scenario.system();
-    let init = system.init();
-    let mut seen = vec![init.clone()];
-    let mut index: HashSet<World> = HashSet::from([init.clone()]);
-    let mut queue = VecDeque::from([init]);
-    while let Some(world) = queue.pop_front() {
-        for (step, _) in world.deliverable() {
-            let mut next = world.clone();
-            system.deliver(&mut next, step);
-            if index.insert(next.clone()) {
-                seen.push(next.clone());
-                queue.push_back(next);
-            }
-        }
-    }
-    seen
 }
 
 #[test]

@@ -5,7 +5,7 @@
 //! schedule syntax for faults; the steps refused; and the two protocols
 //! that show why it matters, pinned.
 
-use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 mod common;
@@ -13,7 +13,7 @@ mod common;
 use racelab::explore::pack::{pack, unpack, Layout};
 use racelab::explore::{count_traces, explore, Options, Report};
 use racelab::lang::{self, Value};
-use racelab::model::{Act, ActorId, Outcome, Scenario, Schedule, Step, System, World};
+use racelab::model::{Act, ActorId, Outcome, Scenario, Schedule, Step, World};
 
 /// The semantics every check runs under (a built-in's own, plus these).
 const SEMANTICS: [&str; 6] = [
@@ -64,22 +64,6 @@ fn label(s: &Scenario) -> String {
     )
 }
 
-fn full(reduce: bool) -> Options {
-    Options {
-        symmetry: reduce,
-        partial_order: reduce,
-        ..Options::default()
-    }
-}
-
-fn counts(report: &Report) -> BTreeMap<Outcome, u128> {
-    report
-        .outcomes
-        .iter()
-        .map(|o| (o.outcome.clone(), o.schedules.value))
-        .collect()
-}
-
 /// Small sizes, each under every semantics: few enough schedules to
 /// enumerate one by one.
 fn small() -> Vec<Scenario> {
@@ -124,25 +108,6 @@ fn small() -> Vec<Scenario> {
     all
 }
 
-/// Every complete schedule, one by one: outcome → count.
-fn brute_force(scenario: &Scenario) -> BTreeMap<Outcome, u128> {
-    fn walk(system: &System, world: &World, out: &mut BTreeMap<Outcome, u128>) {
-        let steps: Vec<_> = world.deliverable().map(|(s, _)| s).collect();
-        if steps.is_empty() {
-            *out.entry(system.outcome(world)).or_default() += 1;
-        }
-        for step in steps {
-            let mut next = world.clone();
-            system.deliver(&mut next, step).expect("deliverable");
-            walk(system, &next, out);
-        }
-    }
-    let system = scenario.system();
-    let mut out = BTreeMap::new();
-    walk(&system, &system.init(), &mut out);
-    out
-}
-
 #[test]
 fn counts_match_brute_force_under_every_semantics() {
     for s in small() {
@@ -155,7 +120,7 @@ fn counts_match_brute_force_under_every_semantics() {
     }
 }
 
-use common::brute_force_classes;
+use common::{brute_force, brute_force_classes, counts, full, reachable};
 
 #[test]
 fn genuinely_different_schedules_match_brute_force_under_every_semantics() {
@@ -244,25 +209,6 @@ fn every_witness_replays_from_its_printed_form() {
             }
         }
     }
-}
-
-fn reachable(scenario: &Scenario) -> Vec<World> {
-    let system = scenario.system();
-    let init = system.init();
-    let mut seen = vec![init.clone()];
-    let mut index: HashSet<World> = HashSet::from([init.clone()]);
-    let mut queue = VecDeque::from([init]);
-    while let Some(world) = queue.pop_front() {
-        for (step, _) in world.deliverable() {
-            let mut next = world.clone();
-            system.deliver(&mut next, step);
-            if index.insert(next.clone()) {
-                seen.push(next.clone());
-                queue.push_back(next);
-            }
-        }
-    }
-    seen
 }
 
 #[test]

@@ -1,11 +1,12 @@
-//! What more than one test file needs: the brute-force count of genuinely
-//! different schedules that the explorer's sleep-set count is checked
-//! against.
+//! What more than one test file needs: the brute-force counts (of
+//! schedules per outcome, and of genuinely different schedules) that the
+//! explorer is checked against, and every reachable world.
 #![allow(dead_code)]
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet, HashSet, VecDeque};
 
-use racelab::model::{Act, ActorId, Msg, Scenario, System, World};
+use racelab::explore::{Options, Report};
+use racelab::model::{Act, ActorId, Msg, Outcome, Scenario, System, World};
 
 /// A step as trace equivalence sees it: its channel, what the network
 /// does, and the message by its content (its index in an unordered
@@ -67,4 +68,62 @@ pub fn brute_force_classes(scenario: &Scenario) -> usize {
     let mut out = BTreeSet::new();
     walk(&system, &system.init(), &mut Vec::new(), &mut out);
     out.len()
+}
+
+/// Every complete schedule, one by one, by plain recursion: outcome → count.
+/// A run that fails is over: it is complete, and its outcome is the error.
+pub fn brute_force(scenario: &Scenario) -> BTreeMap<Outcome, u128> {
+    fn walk(system: &System, world: &World, out: &mut BTreeMap<Outcome, u128>) {
+        let steps: Vec<_> = world.deliverable().map(|(s, _)| s).collect();
+        if steps.is_empty() {
+            *out.entry(system.outcome(world)).or_default() += 1;
+        }
+        for step in steps {
+            let mut next = world.clone();
+            system.deliver(&mut next, step).expect("deliverable");
+            walk(system, &next, out);
+        }
+    }
+    let system = scenario.system();
+    let mut out = BTreeMap::new();
+    walk(&system, &system.init(), &mut out);
+    out
+}
+
+/// The explorer's count of schedules per outcome, to set beside [`brute_force`].
+pub fn counts(report: &Report) -> BTreeMap<Outcome, u128> {
+    report
+        .outcomes
+        .iter()
+        .map(|o| (o.outcome.clone(), o.schedules.value))
+        .collect()
+}
+
+/// Both reductions on, or both off.
+pub fn full(reduce: bool) -> Options {
+    Options {
+        symmetry: reduce,
+        partial_order: reduce,
+        ..Options::default()
+    }
+}
+
+/// Every world reachable in `scenario`, breadth first, each once.
+pub fn reachable(scenario: &Scenario) -> Vec<World> {
+    let system = scenario.system();
+    let init = system.init();
+    let mut seen = vec![init.clone()];
+    let mut index: HashSet<World> = HashSet::from([init.clone()]);
+    let mut queue = VecDeque::from([init]);
+    while let Some(world) = queue.pop_front() {
+        for (step, _) in world.deliverable() {
+            let mut next = world.clone();
+            system.deliver(&mut next, step);
+            if index.insert(next.clone()) {
+                seen.push(next.clone());
+                queue.push_back(next);
+            }
+        }
+    }
+    seen
 }
