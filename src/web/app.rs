@@ -22,9 +22,7 @@ use wasm_bindgen::JsCast;
 use super::actor_worker::ActorWorker;
 use super::codec::WireCodec;
 use super::explorer_worker::{self, ExplorerWorker};
-use crate::model::{
-    ActorId, ActorState, Handled, Msg, Network, Scenario, Schedule, Step, System, World,
-};
+use crate::model::{ActorId, ActorState, Msg, Network, Scenario, Schedule, Step, System, World};
 use crate::permalink::Link;
 use crate::timeline::{Entry, Refused, Timeline, Travel};
 use crate::wire::{FateSummary, FromActor, FromExplorer, Summary, ToActor, ToExplorer};
@@ -1059,10 +1057,17 @@ impl App {
             return;
         };
         if !step.delivers() {
-            // The network lost it: no worker sees it, and the page, being
-            // the network, answers for the receiver at once.
-            let state = self.world().states[step.to.index()].clone();
-            self.timeline.answer(Handled::Lost, state, Vec::new(), None);
+            // The network lost it: no worker sees it. The page, being the
+            // network, answers for the receiver at once, with what the
+            // model says a loss does.
+            let mut world = match self.timeline.past().last() {
+                Some(entry) => entry.before().clone(),
+                None => return,
+            };
+            if let Some(d) = self.system.deliver(&mut world, step) {
+                let state = world.states[step.to.index()].clone();
+                self.timeline.answer(d.handled, state, d.sent, d.error);
+            }
             return self.continue_script();
         }
         self.request(
