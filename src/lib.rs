@@ -12,12 +12,17 @@
 //! - [`live`]: live runs' bookkeeping: seeded delays, per-channel FIFO, the
 //!   schedule as it happened, checked against the model, and the tally.
 //! - [`permalink`]: the URL fragment that holds a scenario and a schedule.
+//! - [`html`]: HTML escaped by construction, and number formatting, for
+//!   the page.
+//! - [`input`]: what a click or a key asks of the page, as an [`input::Action`].
 //! - `web` (wasm32 only): the page, which is the network, and the gloo-worker
 //!   glue that hosts actors in real Web Workers.
 //!
 //! See ARCHITECTURE.md for the code map and the invariants.
 
 pub mod explore;
+pub mod html;
+pub mod input;
 pub mod lang;
 pub mod live;
 pub mod model;

@@ -165,6 +165,16 @@ impl Timeline {
         &self.past
     }
 
+    /// The last message delivered to `id` in the deliveries on show (a
+    /// lost one never arrived), which its state on show is described by.
+    pub fn last_received(&self, id: ActorId) -> Option<Msg> {
+        self.past
+            .iter()
+            .rev()
+            .find(|e| e.step.to == id && e.step.delivers())
+            .map(|e| e.msg)
+    }
+
     /// How many deliveries are on show.
     pub fn len(&self) -> usize {
         self.past.len()

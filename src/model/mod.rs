@@ -14,7 +14,7 @@ pub mod system;
 
 pub use actor::{ActorId, ActorState, Handled, Msg, Outbox};
 pub use challenge::{Goal, Progress};
-pub use network::{Faults, Network};
+pub use network::{Faults, Network, Offer};
 pub use scenario::{Outcome, Scenario, ScenarioError, Waiting};
 pub use schedule::{Act, Schedule, Step};
 pub use system::{ClientStatus, Delivery, Failure, ReplayError, System, World};

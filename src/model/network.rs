@@ -240,6 +240,56 @@ impl Network {
             .map_or((0, 0), |slot| self.range(slot));
         self.queue[start..end].iter().map(|&(_, m)| m)
     }
+
+    /// What the next step can do, message by message, as the stepper
+    /// offers it: [`Network::deliverable`] grouped by the message each step
+    /// picks, in the same order, with what the network may do to it
+    /// instead and what waits in its channel. The one place the page
+    /// learns channel order from.
+    pub fn offers(&self, faults: Faults) -> Vec<Offer> {
+        let mut offers: Vec<Offer> = Vec::new();
+        for (step, msg) in self.deliverable(faults) {
+            if step.act != Act::Deliver {
+                if let Some(offer) = offers
+                    .iter_mut()
+                    .rev()
+                    .find(|o| o.deliver.channel() == step.channel() && o.deliver.pick == step.pick)
+                {
+                    offer.faults.push(step);
+                }
+                continue;
+            }
+            let (behind, copies) = if self.unordered {
+                (Vec::new(), self.channel(step).filter(|&m| m == msg).count())
+            } else {
+                (self.channel(step).skip(1).collect(), 1)
+            };
+            offers.push(Offer {
+                deliver: step,
+                msg,
+                faults: Vec::new(),
+                behind,
+                copies,
+            });
+        }
+        offers
+    }
+}
+
+/// One message the next step can take (see [`Network::offers`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Offer {
+    /// Delivering it.
+    pub deliver: Step,
+    pub msg: Msg,
+    /// Losing it, then duplicating it, as far as the budgets allow (never
+    /// for a message to oneself).
+    pub faults: Vec<Step>,
+    /// FIFO: the messages queued behind it on its channel, next first.
+    pub behind: Vec<Msg>,
+    /// Unordered: how many equal messages its channel holds (any one of
+    /// them arriving is the same step). 1 in a FIFO channel.
+    pub copies: usize,
 }
 
 /// The steps [`Network::deliverable`] gives, in its order; an iterator of
