@@ -50,7 +50,7 @@ pub fn spawn(on_reply: impl Fn(FromActor) + 'static) -> WorkerBridge<ActorWorker
         .encoding::<WireCodec>()
         .with_loader(true)
         .callback(on_reply)
-        .spawn(&super::worker_url(NAME))
+        .spawn(&super::platform::worker_url(NAME))
 }
 
 /// The worker binary's whole job. A panic is reported to the page as

@@ -16,12 +16,13 @@ use std::collections::VecDeque;
 use std::rc::{Rc, Weak};
 
 use gloo_worker::{Spawnable, WorkerBridge};
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
 
 use super::actor_worker::ActorWorker;
+use super::challenges::{Answered, Challenges};
 use super::codec::WireCodec;
 use super::explorer_worker::{self, ExplorerWorker};
+use super::live::{LiveEvent, LiveRuns};
+use super::platform::after_next_frame;
 use crate::model::{ActorId, ActorState, Msg, Network, Scenario, Schedule, Step, System, World};
 use crate::permalink::Link;
 use crate::timeline::{Entry, Refused, Timeline, Travel};
@@ -144,17 +145,10 @@ pub struct App {
     pub predicted: Option<crate::sorted::SortedSet<usize>>,
     /// The learner asked to see the answer.
     pub revealed: bool,
-    /// The last batch of live runs of the current scenario (see `live.rs`).
-    pub live: Option<super::live::LiveBatch>,
-    /// Bumped whenever a batch's workers are stopped; their late replies
-    /// are ignored.
-    pub(super) live_generation: u32,
-    /// The learner's best for each challenge, as kept in local storage.
-    pub progress: crate::model::Progress,
-    /// Challenges reached in the run on show.
-    pub reached: Vec<super::challenges::Reached>,
-    /// The last challenge announcement.
-    pub challenge_news: Option<String>,
+    /// Live runs: the last batch of the current scenario.
+    pub live: LiveRuns,
+    /// The challenges: the learner's best, and what the run on show reached.
+    pub challenges: Challenges,
     /// The last protocol applied from the editor, a file or a link that is
     /// not built in: the protocol select's "Custom" choice.
     pub custom: Option<std::sync::Arc<crate::lang::Program>>,
@@ -178,7 +172,6 @@ pub struct App {
 
 impl App {
     pub fn new(on_change: Rc<dyn Fn(&App)>) -> Shared {
-        let (progress, progress_problem) = super::challenges::load_progress();
         let scenario = Scenario::default();
         let scenario_name = scenario.name().to_string();
         let system = scenario.system();
@@ -203,11 +196,15 @@ impl App {
                 pending_terminate: None,
                 predicted: None,
                 revealed: false,
-                live: None,
-                live_generation: 0,
-                progress,
-                reached: Vec::new(),
-                challenge_news: progress_problem,
+                live: LiveRuns::new({
+                    let me = me.clone();
+                    Rc::new(move |generation, event| {
+                        if let Some(app) = me.upgrade() {
+                            App::on_live(&app, generation, event);
+                        }
+                    })
+                }),
+                challenges: Challenges::load(),
                 notice: None,
                 custom: None,
                 base: scenario_name,
@@ -234,12 +231,57 @@ impl App {
         on_change(&shared.borrow());
     }
 
+    /// Starts `total` live runs of the current scenario, each message
+    /// delayed by up to `jitter_ms` (drawn from `seed`).
+    pub fn start_live(&mut self, total: u32, jitter_ms: u32, seed: u64) {
+        self.live
+            .start(self.scenario.clone(), total, jitter_ms, seed);
+    }
+
+    /// Stops a batch under way; what it observed so far stays on show.
+    pub fn cancel_live(&mut self) {
+        self.live.cancel();
+    }
+
+    /// Loads run `index` (0-based) of the last batch into the stepper.
+    pub fn load_live_run(&mut self, index: u32) {
+        match self.live.run(index) {
+            Ok((scenario, schedule)) => {
+                self.notice = None;
+                self.load(scenario, schedule);
+            }
+            Err(why) => self.notice = Some(why),
+        }
+    }
+
+    /// A live batch's event: the part says what follows.
+    fn on_live(shared: &Shared, generation: u32, event: LiveEvent) {
+        let redraw = {
+            let mut app = shared.borrow_mut();
+            let effects = app.live.on_event(generation, event);
+            if effects.explore {
+                // Observed beside possible: explore if that is not known yet.
+                app.ensure_explored();
+            }
+            effects.redraw
+        };
+        if redraw {
+            App::update(shared, |_| {});
+        }
+    }
+
+    /// The exploration of the current scenario the person asked for (not a
+    /// comparison), if there is one.
+    pub fn exploration(&self) -> Option<&Summary> {
+        exploration_in(&self.explored, &self.scenario)
+    }
+
     /// Workers that are running (spawned and not yet stopped).
     pub fn live_workers(&self) -> usize {
         self.slots.iter().filter(|s| s.bridge.is_some()).count()
             + usize::from(self.explorer.is_some())
             + usize::from(self.fate_worker.is_some())
-            + self.live.as_ref().map_or(0, |b| b.workers())
+            + self.live.workers()
     }
 
     /// Every actor's state on show, once the workers are set up.
@@ -356,8 +398,7 @@ impl App {
             self.fix_explored = None;
             self.predicted = None;
             self.revealed = false;
-            self.cancel_live();
-            self.live = None;
+            self.live.clear();
         }
         self.stop_workers();
         self.system = scenario.system();
@@ -371,7 +412,7 @@ impl App {
         }
         self.failure = None;
         self.pending_terminate = None;
-        self.reached.clear();
+        self.challenges.new_run();
         self.replay_total = schedule.len();
         self.script = schedule.0.into();
         self.spawn_workers();
@@ -479,7 +520,7 @@ impl App {
                     App::update(&app, |app| app.on_explorer(generation, msg));
                 }
             })
-            .spawn(&super::analysis_url(explorer_worker::NAME));
+            .spawn(&super::platform::analysis_url(explorer_worker::NAME));
         bridge.send(first);
         bridge
     }
@@ -525,7 +566,9 @@ impl App {
                         elapsed_ms,
                         comparison,
                     });
-                    self.complete_news();
+                    let explored = exploration_in(&self.explored, &self.scenario);
+                    self.challenges
+                        .explored(&self.scenario, &self.system, explored);
                     // Show what the reductions saved: the same scenario
                     // without them, up to a modest limit.
                     if compare && !self.explored.iter().any(|e| !e.summary.symmetry) {
@@ -611,7 +654,7 @@ impl App {
         // A worker that never answers (its files did not load, it died)
         // must not leave the page saying it is still looking.
         let (me, generation) = (self.me.clone(), self.fate_generation);
-        super::after(FATE_WATCHDOG_MS, move || {
+        super::platform::after(FATE_WATCHDOG_MS, move || {
             let Some(shared) = me.upgrade() else { return };
             App::update(&shared, |app| {
                 if app.fate_generation != generation {
@@ -686,7 +729,7 @@ impl App {
         let point = self
             .known_fate()
             .map(|f| f.unsafe_from.unwrap_or(f.point_of_no_return) as usize);
-        let (_, stop_at_point) = super::autoplay_settings();
+        let (_, stop_at_point) = super::form::autoplay_settings();
         self.play_stop = point.filter(|&p| stop_at_point && p > self.timeline.len());
         self.playing = true;
         self.play_generation = self.play_generation.wrapping_add(1);
@@ -715,7 +758,7 @@ impl App {
     fn schedule_tick(&self, ms: i32) {
         let me = self.me.clone();
         let generation = self.play_generation;
-        super::after(ms, move || {
+        super::platform::after(ms, move || {
             if let Some(app) = me.upgrade() {
                 App::update(&app, |app| app.tick(generation));
             }
@@ -743,7 +786,7 @@ impl App {
         {
             return self.pause();
         }
-        self.schedule_tick(super::autoplay_settings().0);
+        self.schedule_tick(super::form::autoplay_settings().0);
     }
 
     /// Loads a witness schedule of `scenario` (the current one or its fixed
@@ -797,7 +840,7 @@ impl App {
         };
         // One task later than the first frame's: the page's own
         // after-first-frame work (marking it interactive) goes first.
-        after_next_frame(move || super::after(0, spawn_all));
+        after_next_frame(move || super::platform::after(0, spawn_all));
     }
 
     /// Spawns actor `i`'s worker, if it has not been, and asks it to start.
@@ -845,7 +888,7 @@ impl App {
         let me = self.me.clone();
         let generation = self.generation;
         // A timer that cannot be set only loses the watchdog.
-        super::after(WATCHDOG_MS, move || {
+        super::platform::after(WATCHDOG_MS, move || {
             let Some(app) = me.upgrade() else { return };
             let stuck = {
                 let app = app.borrow();
@@ -917,7 +960,22 @@ impl App {
                     ));
                 };
                 let (before, by_hand) = (entry.before().states[i].clone(), entry.by_hand);
-                self.check_goals(step, msg, handled, &before, by_hand);
+                let answered = Answered {
+                    step,
+                    msg,
+                    handled,
+                    before: &before,
+                    after: self.timeline.world(),
+                    at: self.timeline.len(),
+                    by_hand,
+                };
+                let explored = exploration_in(&self.explored, &self.scenario);
+                if self
+                    .challenges
+                    .check(&self.scenario, &self.system, explored, answered)
+                {
+                    self.ensure_explored();
+                }
             }
             (Request::Restore, FromActor::Restored) => {}
             (_, FromActor::Failed { error }) => {
@@ -1041,7 +1099,7 @@ impl App {
             Err(Refused::Pending | Refused::Nowhere) => return,
         };
         let now = self.timeline.len();
-        self.reached.retain(|r| r.at <= now);
+        self.challenges.rewind(now);
         for (id, state) in travel.restore {
             self.request(id.index(), ToActor::Restore { state }, Request::Restore);
         }
@@ -1081,22 +1139,11 @@ impl App {
     }
 }
 
-/// Runs `f` once the next frame has been produced (a timeout queued from an
-/// animation-frame callback runs after that frame's paint), or after 200 ms
-/// if no frame comes (a page loaded in a background tab).
-pub(super) fn after_next_frame(f: impl FnOnce() + 'static) {
-    let Some(window) = web_sys::window() else {
-        return f();
-    };
-    // Whichever comes first runs `f`; the other finds it gone.
-    let f = Rc::new(RefCell::new(Some(f)));
-    let run = move || {
-        if let Some(f) = f.borrow_mut().take() {
-            f();
-        }
-    };
-    let run_too = run.clone();
-    super::after(200, run);
-    let after_paint = Closure::once_into_js(move || super::after(0, run_too));
-    let _ = window.request_animation_frame(after_paint.unchecked_ref());
+/// The first exploration of `scenario` in `explored` that is not a
+/// comparison.
+fn exploration_in<'a>(explored: &'a [Explored], scenario: &Scenario) -> Option<&'a Summary> {
+    explored
+        .iter()
+        .find(|e| !e.comparison && e.summary.scenario == *scenario)
+        .map(|e| &e.summary)
 }

@@ -10,7 +10,7 @@ use std::rc::Rc;
 use gloo_worker::WorkerBridge;
 use js_sys::{Function, Object, Promise, Reflect};
 
-use super::now;
+use super::platform::now;
 use wasm_bindgen::JsValue;
 
 use super::actor_worker::{self, ActorWorker};

@@ -18,57 +18,21 @@
 use std::cell::RefCell;
 use std::sync::Arc;
 
-use js_sys::{Array, Reflect, Uint8Array};
-use wasm_bindgen::prelude::wasm_bindgen;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{spawn_local, JsFuture};
-use web_sys::{
-    Blob, Document, Element, HtmlElement, HtmlInputElement, HtmlTextAreaElement, ReadableStream,
-    ReadableStreamDefaultReader, ReadableWritablePair, WritableStream,
-};
+use web_sys::{Document, HtmlElement, HtmlInputElement, HtmlTextAreaElement};
 
 use super::app::{App, Shared};
 use super::compiler_worker;
-use super::view::esc;
+use super::dom::replace;
+use crate::html::Html;
 use crate::lang::highlight::{describe_lines, highlight_lines};
 use crate::lang::syntax::MAX_SOURCE_BYTES;
 use crate::lang::{self, Program, Report};
 use crate::model::{Scenario, Schedule, Step};
-use crate::permalink;
-use crate::permalink::{base64url_decode, base64url_encode, Link, LinkError, LONG_LINK};
-
-// The compression streams, bound here: web-sys has them only behind
-// `--cfg=web_sys_unstable_apis`, which would change the whole build.
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(js_name = CompressionStream)]
-    type Compressor;
-    #[wasm_bindgen(constructor, js_class = "CompressionStream", catch)]
-    fn new(format: &str) -> Result<Compressor, JsValue>;
-    #[wasm_bindgen(method, getter, js_class = "CompressionStream")]
-    fn readable(this: &Compressor) -> ReadableStream;
-    #[wasm_bindgen(method, getter, js_class = "CompressionStream")]
-    fn writable(this: &Compressor) -> WritableStream;
-
-    #[wasm_bindgen(js_name = DecompressionStream)]
-    type Decompressor;
-    #[wasm_bindgen(constructor, js_class = "DecompressionStream", catch)]
-    fn new(format: &str) -> Result<Decompressor, JsValue>;
-    #[wasm_bindgen(method, getter, js_class = "DecompressionStream")]
-    fn readable(this: &Decompressor) -> ReadableStream;
-    #[wasm_bindgen(method, getter, js_class = "DecompressionStream")]
-    fn writable(this: &Decompressor) -> WritableStream;
-}
+use crate::{html, html_of};
 
 thread_local! {
-    /// The last source compressed for a link, and its token.
-    static TOKEN: RefCell<Option<(String, String)>> = const { RefCell::new(None) };
-    /// The source being compressed now, if one is.
-    static COMPRESSING: RefCell<Option<String>> = const { RefCell::new(None) };
-    /// Bumped by every link opened: a link whose source is still being
-    /// decompressed when another is opened is dropped, not opened late
-    /// over the newer one.
-    static OPENING: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
     /// What the code region holds: the protocol (by address), the lines
     /// marked, and whether its source was there to show.
     static DRAWN: RefCell<Option<(usize, Vec<u32>, bool)>> = const { RefCell::new(None) };
@@ -108,29 +72,29 @@ pub fn ran_words(lines: &[u32]) -> String {
 
 /// The source as HTML: one element per line, numbered by `data-n`, the
 /// lines in `marked` as `<mark>`. Every piece is escaped.
-pub fn code_html(source: &str, marked: &[u32]) -> String {
-    let mut html = String::with_capacity(source.len() * 2);
+pub fn code_html(source: &str, marked: &[u32]) -> Html {
+    let mut out = Html::new();
     for (i, pieces) in highlight_lines(source).iter().enumerate() {
         let n = i as u32 + 1;
-        let tag = if marked.binary_search(&n).is_ok() {
-            "mark"
-        } else {
-            "span"
-        };
-        html.push_str(&format!(
-            r#"<{tag} class="ln" id="code-L{n}" data-n="{n}">"#
-        ));
+        let mark = marked.binary_search(&n).is_ok();
+        html!(
+            out,
+            (Html::markup(if mark { "<mark" } else { "<span" })),
+            " class=\"ln\" id=\"code-L",
+            (n),
+            "\" data-n=\"",
+            (n),
+            "\">"
+        );
         for (kind, text) in pieces {
             match kind.class() {
-                Some(class) => {
-                    html.push_str(&format!(r#"<span class="{class}">{}</span>"#, esc(text)))
-                }
-                None => html.push_str(&esc(text)),
+                Some(class) => html!(out, "<span class=\"", (class), "\">", (text), "</span>"),
+                None => out.push_text(text),
             }
         }
-        html.push_str(&format!("</{tag}>"));
+        out.push_markup(if mark { "</mark>" } else { "</span>" });
     }
-    html
+    out
 }
 
 /// Draws the code region, unless it already shows this protocol with these
@@ -150,8 +114,8 @@ pub fn draw(doc: &Document, app: &App, marked: &[u32]) {
         return;
     };
     match &source {
-        Ok(source) => region.set_inner_html(&code_html(source, marked)),
-        Err(why) => region.set_inner_html(&format!(r#"<p class="loading">{}</p>"#, esc(why))),
+        Ok(source) => replace(&region, &code_html(source, marked)),
+        Err(why) => replace(&region, &html_of!("<p class=\"loading\">", (why), "</p>")),
     }
     DRAWN.set(Some(key));
     NEXT.with_borrow_mut(Vec::clear);
@@ -206,12 +170,12 @@ fn fetch_source(app: &App, name: &str) {
     let url = format!(
         "protocols/{name}.{}?v={}",
         lang::EXTENSION,
-        super::page_version()
+        super::platform::page_version()
     );
     let me = app.me.clone();
     let name = name.to_string();
     spawn_local(async move {
-        let text = super::fetch_bytes(url)
+        let text = super::platform::fetch_bytes(url)
             .await
             .and_then(|b| String::from_utf8(b).ok());
         let file = format!("{name}.{}", lang::EXTENSION);
@@ -281,12 +245,12 @@ fn ensure_editor(app: &App, doc: &Document) {
     let _ = editor.append_child(&content);
     let Some(area) = textarea(doc) else { return };
     let d = doc.clone();
-    super::listen(&area, "input", move |_| update_gutter(&d));
+    super::platform::listen(&area, "input", move |_| update_gutter(&d));
     let d = doc.clone();
-    super::listen(&area, "scroll", move |_| update_gutter(&d));
+    super::platform::listen(&area, "scroll", move |_| update_gutter(&d));
     let me = app.me.clone();
     let d = doc.clone();
-    super::listen(&area, "keydown", move |event| {
+    super::platform::listen(&area, "keydown", move |event| {
         let Ok(key) = event.clone().dyn_into::<web_sys::KeyboardEvent>() else {
             return;
         };
@@ -311,7 +275,7 @@ pub fn open_editor(app: &App, doc: &Document) {
         area.set_value(&source(app).unwrap_or_default());
         let _ = editor.remove_attribute("hidden");
         update_gutter(doc);
-        set_diagnostics(doc, "");
+        set_diagnostics(doc, &Html::new());
     }
     if let Some(b) = doc.get_element_by_id("edit") {
         let _ = b.set_attribute("aria-expanded", "true");
@@ -346,18 +310,20 @@ pub fn update_gutter(doc: &Document) {
     gutter.set_scroll_top(area.scroll_top());
 }
 
-fn set_diagnostics(doc: &Document, html: &str) {
+fn set_diagnostics(doc: &Document, html: &Html) {
     if let Some(el) = doc.get_element_by_id("diagnostics") {
-        el.set_inner_html(html);
+        replace(&el, html);
     }
 }
 
 /// The diagnostics, each a button that moves the cursor to its place.
-fn diagnostics_html(report: &Report) -> String {
+fn diagnostics_html(report: &Report) -> Html {
     let n = report.diagnostics.len();
-    let mut html = format!(
-        "<p>The protocol has {n} error{}, so nothing changed: the last good protocol keeps running.</p><ul>",
-        if n == 1 { "" } else { "s" }
+    let mut out = html_of!(
+        "<p>The protocol has ",
+        (n),
+        (if n == 1 { " error" } else { " errors" }),
+        ", so nothing changed: the last good protocol keeps running.</p><ul>"
     );
     for (d, at) in report.diagnostics.iter().zip(report.positions()) {
         let utf16 = |byte: u32| {
@@ -368,30 +334,31 @@ fn diagnostics_html(report: &Report) -> String {
                 .unwrap_or(0);
             report.source[..b].encode_utf16().count()
         };
-        html.push_str(&format!(
-            r#"<li><button type="button" class="link" data-action="diag" data-from="{}" data-to="{}" data-line="{}">Line {}, column {}: {}</button></li>"#,
-            utf16(d.span.start),
-            utf16(d.span.end.max(d.span.start)),
-            at.line,
-            at.line,
-            at.col,
-            esc(&d.message)
-        ));
+        html!(
+            out,
+            "<li><button type=\"button\" class=\"link\" data-action=\"diag\" data-from=\"",
+            (utf16(d.span.start)),
+            "\" data-to=\"",
+            (utf16(d.span.end.max(d.span.start))),
+            "\" data-line=\"",
+            (at.line),
+            "\">Line ",
+            (at.line),
+            ", column ",
+            (at.col),
+            ": ",
+            (d.message),
+            "</button></li>"
+        );
     }
-    html.push_str("</ul>");
-    html
+    out.push_markup("</ul>");
+    out
 }
 
-/// Moves the editor's cursor to a diagnostic's place (the button's data).
-pub fn go_to_diagnostic(doc: &Document, button: &Element) {
+/// Moves the editor's cursor to a diagnostic's place: its span in the
+/// source, and its line.
+pub fn go_to_diagnostic(doc: &Document, from: u32, to: u32, line: u32) {
     let Some(area) = textarea(doc) else { return };
-    let num = |name: &str| {
-        button
-            .get_attribute(name)
-            .and_then(|t| t.parse::<u32>().ok())
-            .unwrap_or(0)
-    };
-    let (from, to, line) = (num("data-from"), num("data-to"), num("data-line"));
     let _ = area.focus();
     let _ = area.set_selection_range(from, to.max(from));
     // Bring the line into view: lines are of equal height.
@@ -416,7 +383,7 @@ fn apply_source(app: &mut App, doc: &Document, source: &str) {
     let Some(shared) = app.me.upgrade() else {
         return;
     };
-    set_diagnostics(doc, r#"<p class="ok">Compiling…</p>"#);
+    set_diagnostics(doc, &Html::markup("<p class=\"ok\">Compiling…</p>"));
     let doc = doc.clone();
     compiler_worker::compile(EDITED_FILE, source, move |compiled| {
         App::update(&shared, |app| applied(app, &doc, compiled));
@@ -438,9 +405,10 @@ fn applied(app: &mut App, doc: &Document, compiled: Result<Program, Report>) {
             };
             set_diagnostics(
                 doc,
-                &format!(
-                    r#"<p class="ok">Applied: {} runs in fresh workers.</p>"#,
-                    esc(scenario.title())
+                &html_of!(
+                    "<p class=\"ok\">Applied: ",
+                    (scenario.title()),
+                    " runs in fresh workers.</p>"
                 ),
             );
             run_protocol(app, doc, scenario);
@@ -455,7 +423,7 @@ fn run_protocol(app: &mut App, doc: &Document, scenario: Scenario) {
     } else {
         app.custom = Some(scenario.protocol.clone());
     }
-    super::show_scenario(doc, &scenario);
+    super::form::show_scenario(doc, &scenario);
     app.notice = None;
     app.load(scenario, Schedule::default());
 }
@@ -475,9 +443,10 @@ pub fn revert(app: &mut App, doc: &Document) {
     update_gutter(doc);
     set_diagnostics(
         doc,
-        &format!(
-            r#"<p class="ok">Back to the built-in {}.</p>"#,
-            esc(scenario.title())
+        &html_of!(
+            "<p class=\"ok\">Back to the built-in ",
+            (scenario.title()),
+            ".</p>"
         ),
     );
     run_protocol(app, doc, scenario);
@@ -516,12 +485,12 @@ pub fn save_file(app: &App, doc: &Document) {
         _ => match source(app) {
             Ok(source) => source,
             Err(why) => {
-                set_diagnostics(doc, &format!(r#"<p class="ok">{}</p>"#, esc(&why)));
+                set_diagnostics(doc, &html_of!("<p class=\"ok\">", (why), "</p>"));
                 return;
             }
         },
     };
-    super::hall::download_text(
+    super::platform::download_text(
         doc,
         &source,
         "text/plain;charset=utf-8",
@@ -585,7 +554,7 @@ pub fn load_example(shared: &Shared, name: &str) {
     let url = format!("examples/{name}.{}", lang::EXTENSION);
     let shared = shared.clone();
     spawn_local(async move {
-        let text = super::fetch_bytes(url)
+        let text = super::platform::fetch_bytes(url)
             .await
             .and_then(|b| String::from_utf8(b).ok());
         let Some(doc) = document() else { return };
@@ -595,203 +564,6 @@ pub fn load_example(shared: &Shared, name: &str) {
                 app.notice = Some("The example could not be loaded.".into())
             }),
         }
-    });
-}
-
-// ---------------------------------------------------------------- links
-
-/// The page's current link, if it can be written now: a custom protocol's
-/// waits for its source to be compressed, which this starts.
-pub fn fragment(app: &App) -> Option<String> {
-    link_fragment(app, app.link())
-}
-
-/// [`fragment`] for `link`, a link to the protocol on show.
-pub fn link_fragment(app: &App, link: crate::permalink::Link) -> Option<String> {
-    if !link.needs_source() {
-        return Some(link.to_fragment());
-    }
-    let source = &app.scenario.protocol.source;
-    let token = TOKEN.with_borrow(|t| {
-        t.as_ref()
-            .filter(|(s, _)| s == source)
-            .map(|(_, t)| t.clone())
-    });
-    match token {
-        Some(token) => Some(link.to_fragment_with(&token)),
-        None => {
-            compress_later(app, source.clone());
-            None
-        }
-    }
-}
-
-/// Says when the current link is too long to paste into a chat.
-pub fn note_length(doc: &Document, fragment: &str) {
-    let Some(note) = doc.get_element_by_id("share-note") else {
-        return;
-    };
-    let text = if fragment.len() > LONG_LINK {
-        format!(
-            "The link in the address bar is {} KB long: too long for common chat tools. Save file shares the protocol as a file instead.",
-            fragment.len().div_ceil(1024)
-        )
-    } else {
-        String::new()
-    };
-    if note.text_content().unwrap_or_default() != text {
-        note.set_text_content(Some(&text));
-    }
-}
-
-fn compress_later(app: &App, source: String) {
-    if COMPRESSING.with_borrow(|c| c.as_ref() == Some(&source)) {
-        return;
-    }
-    COMPRESSING.set(Some(source.clone()));
-    let me = app.me.clone();
-    spawn_local(async move {
-        let bytes = compress(source.as_bytes()).await;
-        COMPRESSING.set(None);
-        if let Ok(bytes) = bytes {
-            TOKEN.set(Some((source, base64url_encode(&bytes))));
-            if let Some(shared) = me.upgrade() {
-                // Redraws, which writes the link now that it can.
-                App::update(&shared, |_| {});
-            }
-        }
-    });
-}
-
-/// `bytes` through a (de)compression stream, read in chunks; stops with an
-/// error past `limit` bytes of output.
-async fn through(
-    bytes: &[u8],
-    readable: ReadableStream,
-    writable: WritableStream,
-    limit: usize,
-) -> Result<Vec<u8>, String> {
-    let parts = Array::of1(&Uint8Array::from(bytes));
-    let blob = Blob::new_with_u8_array_sequence(&parts).map_err(|_| "no Blob".to_string())?;
-    let out = blob
-        .stream()
-        .pipe_through(&ReadableWritablePair::new(&readable, &writable));
-    let reader: ReadableStreamDefaultReader = out.get_reader().unchecked_into();
-    let mut data = Vec::new();
-    loop {
-        let chunk = JsFuture::from(reader.read())
-            .await
-            .map_err(|_| "damaged".to_string())?;
-        if Reflect::get(&chunk, &"done".into())
-            .ok()
-            .and_then(|d| d.as_bool())
-            .unwrap_or(true)
-        {
-            return Ok(data);
-        }
-        let value = Reflect::get(&chunk, &"value".into())
-            .ok()
-            .and_then(|v| v.dyn_into::<Uint8Array>().ok())
-            .ok_or_else(|| "damaged".to_string())?;
-        if data.len() + value.length() as usize > limit {
-            let _ = reader.cancel();
-            return Err("too large".into());
-        }
-        let start = data.len();
-        data.resize(start + value.length() as usize, 0);
-        value.copy_to(&mut data[start..]);
-    }
-}
-
-async fn compress(bytes: &[u8]) -> Result<Vec<u8>, String> {
-    let stream = Compressor::new("deflate-raw").map_err(|_| "no compression")?;
-    through(bytes, stream.readable(), stream.writable(), usize::MAX).await
-}
-
-async fn decompress(bytes: &[u8], limit: usize) -> Result<Vec<u8>, String> {
-    let stream = Decompressor::new("deflate-raw").map_err(|_| "no compression")?;
-    through(bytes, stream.readable(), stream.writable(), limit).await
-}
-
-/// Opens a fragment: a version-1 link at once; a version-2 link once its
-/// source is decompressed (the page counts as busy meanwhile). A bad link
-/// is explained and the default scenario loads.
-pub fn open_fragment(shared: &Shared, fragment: String) {
-    let Some(doc) = document() else { return };
-    super::address_opened(&fragment);
-    let opening = OPENING.get().wrapping_add(1);
-    OPENING.set(opening);
-    let token = match Link::source_token(&fragment) {
-        Err(e) => {
-            App::update(shared, |app| super::refuse_link(app, &doc, &e));
-            return;
-        }
-        Ok(None) => {
-            // A built-in the page has not loaded yet is fetched first.
-            let name = Link::builtin_name(&fragment)
-                .unwrap_or_default()
-                .to_string();
-            if lang::builtin(&name).is_none() && lang::builtin_digest(&name).is_some() {
-                App::update(shared, |app| app.opening_link = true);
-            }
-            let shared = shared.clone();
-            super::protocols::with_builtin(&name, move |loaded| {
-                if OPENING.get() != opening {
-                    return; // a newer link was opened meanwhile
-                }
-                App::update(&shared, |app| match loaded {
-                    Ok(()) => super::open_link(app, &doc, &fragment, None),
-                    Err(why) => super::refuse_link(app, &doc, &LinkError(why)),
-                });
-            });
-            return;
-        }
-        Ok(Some(token)) => token.to_string(),
-    };
-    let bytes = match base64url_decode(&token) {
-        Ok(b) => b,
-        Err(e) => {
-            App::update(shared, |app| super::refuse_link(app, &doc, &e));
-            return;
-        }
-    };
-    App::update(shared, |app| app.opening_link = true);
-    let shared = shared.clone();
-    spawn_local(async move {
-        let source = match decompress(&bytes, MAX_SOURCE_BYTES).await {
-            Ok(bytes) => String::from_utf8(bytes)
-                .map_err(|_| LinkError("the link's protocol is not text".into())),
-            Err(why) if why == "too large" => Err(LinkError(format!(
-                "the link's protocol is larger than {} KB once decompressed, the most a protocol may have",
-                MAX_SOURCE_BYTES / 1024
-            ))),
-            Err(_) => Err(LinkError(
-                "the link's protocol is damaged: its src= is not compressed text".into(),
-            )),
-        };
-        if OPENING.get() != opening {
-            return; // a newer link was opened meanwhile
-        }
-        let source = match source.and_then(|s| permalink::check_source(&s).map(|()| s)) {
-            Ok(source) => source,
-            Err(e) => {
-                App::update(&shared, |app| super::refuse_link(app, &doc, &e));
-                return;
-            }
-        };
-        compiler_worker::compile(permalink::LINK_FILE, &source.clone(), move |compiled| {
-            if OPENING.get() != opening {
-                return; // a newer link was opened meanwhile
-            }
-            App::update(&shared, |app| {
-                app.opening_link = false;
-                let program = compiled.map_err(|report| permalink::source_error(&report));
-                if program.is_ok() {
-                    TOKEN.set(Some((source, token)));
-                }
-                super::open_link(app, &doc, &fragment, Some(program));
-            });
-        });
     });
 }
 

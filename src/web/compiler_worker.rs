@@ -3,7 +3,7 @@
 //! The compiler (lexer, parser, checker) is a large part of racelab's wasm,
 //! and a first visit never needs it: the built-ins were compiled when
 //! racelab was built. So it is in the analysis build, with the explorer
-//! (`src/bin/analysis.rs`, see [`super::analysis_url`]), started the first
+//! (`src/bin/analysis.rs`, see [`super::platform::analysis_url`]), started the first
 //! time the page has a source to compile (a version-2 link, Apply, an
 //! example, a file) or the editor opens. All the worker does is
 //! [`crate::wire::compile`].
@@ -143,7 +143,7 @@ pub fn warm() {
                 .encoding::<WireCodec>()
                 .with_loader(true)
                 .callback(answered)
-                .spawn(&super::analysis_url(NAME))
+                .spawn(&super::platform::analysis_url(NAME))
         });
     });
 }
@@ -169,7 +169,7 @@ pub fn compile(file: &str, source: &str, done: impl FnOnce(Result<Program, Repor
             });
         }
     });
-    super::after(WATCHDOG_MS, move || {
+    super::platform::after(WATCHDOG_MS, move || {
         let waiting = PENDING.with(|p| p.borrow().iter().any(|(m, _, _)| *m == n));
         if waiting {
             BRIDGE.with(|b| b.borrow_mut().take());

@@ -9,15 +9,19 @@
 
 use std::fmt::Write as _;
 
-use js_sys::Array;
-use wasm_bindgen::{closure::Closure, JsCast, JsValue};
+use wasm_bindgen::{closure::Closure, JsCast};
 use web_sys::{
-    Blob, BlobPropertyBag, CanvasRenderingContext2d, Document, HtmlAnchorElement,
-    HtmlCanvasElement, HtmlDialogElement, HtmlImageElement, HtmlTextAreaElement,
+    CanvasRenderingContext2d, Document, HtmlCanvasElement, HtmlDialogElement, HtmlImageElement,
+    HtmlTextAreaElement,
 };
 
 use super::app::App;
-use super::view::{drawing, esc, flag, narration, set_attr};
+use super::dom::{flag, set_attr};
+use super::links::link_fragment;
+use super::platform::{download_text, download_url};
+use super::view::diagram::drawing;
+use super::view::stepper::narration;
+use crate::html::Html;
 use crate::permalink::Mode;
 
 /// Sets the page's mode, title and description, and the links that depend
@@ -118,7 +122,7 @@ pub fn toggle_present(app: &mut App) {
 fn link_url(app: &App, mode: Option<Mode>) -> Option<String> {
     let mut link = app.link();
     link.mode = mode;
-    let fragment = super::code::link_fragment(app, link)?;
+    let fragment = link_fragment(app, link)?;
     let href = web_sys::window()?.location().href().ok()?;
     let base = href.split('#').next().unwrap_or_default();
     Some(format!("{base}#{fragment}"))
@@ -129,7 +133,7 @@ fn link_url(app: &App, mode: Option<Mode>) -> Option<String> {
 /// The diagram as a standalone SVG file, and its size: the one on the
 /// page, without its buttons, with its own light stylesheet (the page's
 /// may be dark) and a white background, so it prints on a handout.
-pub fn svg(app: &App) -> Option<(String, usize, usize)> {
+pub fn svg(app: &App) -> Option<(Html, usize, usize)> {
     drawing(app, Some((&headline(app), EXPORT_STYLE)))
 }
 
@@ -152,40 +156,10 @@ fn file_name(app: &App, extension: &str) -> String {
     format!("racelab-{name}-{}.{extension}", app.timeline.len())
 }
 
-/// Offers `text` as a download called `name`, through a Blob URL: no
-/// server, and nothing the CSP has to allow.
-pub fn download_text(doc: &Document, text: &str, mime: &str, name: &str) {
-    let parts = Array::of1(&JsValue::from_str(text));
-    let options = BlobPropertyBag::new();
-    options.set_type(mime);
-    let Ok(blob) = Blob::new_with_str_sequence_and_options(&parts, &options) else {
-        return;
-    };
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
-        return;
-    };
-    download_url(doc, &url, name);
-    super::after(1000, move || {
-        let _ = web_sys::Url::revoke_object_url(&url);
-    });
-}
-
-fn download_url(doc: &Document, url: &str, name: &str) {
-    if let Some(a) = doc
-        .create_element("a")
-        .ok()
-        .and_then(|a| a.dyn_into::<HtmlAnchorElement>().ok())
-    {
-        a.set_href(url);
-        a.set_download(name);
-        a.click();
-    }
-}
-
 pub fn download_svg(app: &App, doc: &Document) {
     match svg(app) {
         Some((svg, ..)) => {
-            download_text(doc, &svg, "image/svg+xml", &file_name(app, "svg"));
+            download_text(doc, svg.as_str(), "image/svg+xml", &file_name(app, "svg"));
             note(doc, "The diagram is downloading as an SVG file.");
         }
         None => note(doc, "There is no diagram yet: the workers are starting."),
@@ -231,7 +205,7 @@ pub fn download_png(app: &App, doc: &Document) {
     image.set_onerror(Some(onerror.unchecked_ref()));
     image.set_src(&format!(
         "data:image/svg+xml;charset=utf-8,{}",
-        String::from(js_sys::encode_uri_component(&svg))
+        String::from(js_sys::encode_uri_component(svg.as_str()))
     ));
 }
 
@@ -301,11 +275,14 @@ pub fn copy_markdown(app: &App, doc: &Document) {
 
 /// An iframe of this run in embed mode, for a course page or a slide.
 pub fn embed_code(app: &App, url: &str) -> String {
-    format!(
-        r#"<iframe src="{}" title="racelab: {}" width="960" height="640" loading="lazy"></iframe>"#,
-        esc(url),
-        esc(app.scenario.title())
+    crate::html_of!(
+        "<iframe src=\"",
+        (url),
+        "\" title=\"racelab: ",
+        (app.scenario.title()),
+        "\" width=\"960\" height=\"640\" loading=\"lazy\"></iframe>"
     )
+    .into_string()
 }
 
 pub fn copy_embed(app: &App, doc: &Document) {

@@ -60,8 +60,10 @@ async fn fetch(name: &str) -> Result<(), String> {
             "the protocol {name} could not be loaded from this site: reloading the page may help"
         )
     };
-    let url = format!("compiled/{name}.bin?v={}", super::page_version());
-    let bytes = super::fetch_bytes(url).await.ok_or_else(unavailable)?;
+    let url = format!("compiled/{name}.bin?v={}", super::platform::page_version());
+    let bytes = super::platform::fetch_bytes(url)
+        .await
+        .ok_or_else(unavailable)?;
     lang::load_builtin(name, &bytes)
         .map(drop)
         .map_err(|why| format!("{why}: reloading the page may help"))
