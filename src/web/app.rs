@@ -72,17 +72,6 @@ pub const FATE_MAX_STATES: u32 = 3_000_000;
 /// [`FATE_MAX_STATES`] allows.
 const FATE_WATCHDOG_MS: i32 = 60_000;
 
-/// Autoplay's speeds, as the Speed list writes them (deliveries a second),
-/// with the wait between deliveries: looked up, not parsed (parsing a
-/// float would bring its tables, some 15 KB, into the page's wasm).
-pub const SPEEDS: [(&str, i32); 5] = [
-    ("0.25", 4000),
-    ("0.5", 2000),
-    ("1", 1000),
-    ("2", 500),
-    ("4", 250),
-];
-
 /// How long a worker may take to answer before the page says it failed.
 /// Generous: a cold start compiles the worker's wasm.
 const WATCHDOG_MS: i32 = 8000;

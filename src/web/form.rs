@@ -210,6 +210,17 @@ pub fn symmetry_checked() -> bool {
         .is_none_or(|i| i.checked())
 }
 
+/// Autoplay's speeds, as the Speed list writes them (deliveries a second),
+/// with the wait between deliveries: looked up, not parsed (parsing a
+/// float would bring its tables, some 15 KB, into the page's wasm).
+pub const SPEEDS: [(&str, i32); 5] = [
+    ("0.25", 4000),
+    ("0.5", 2000),
+    ("1", 1000),
+    ("2", 500),
+    ("4", 250),
+];
+
 /// Autoplay's settings as the page shows them: the wait between
 /// deliveries (from the Speed list, 1 a second if it says anything else)
 /// and whether to stop at the point of no return. Read at each step, so a
@@ -220,7 +231,7 @@ pub fn autoplay_settings() -> (i32, bool) {
     let speed = field("speed")
         .and_then(|e| e.dyn_into::<HtmlSelectElement>().ok())
         .map(|s| s.value());
-    let wait = super::app::SPEEDS
+    let wait = SPEEDS
         .iter()
         .find(|(text, _)| Some(*text) == speed.as_deref())
         .map_or(1000, |&(_, ms)| ms);
