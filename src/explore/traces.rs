@@ -24,10 +24,44 @@ use std::collections::BTreeSet;
 
 use hashbrown::HashMap;
 
+use super::count::Count;
 use super::pack::pack;
 use super::symmetry::{Perm, Symmetry};
-use super::Count;
 use crate::model::{Act, Msg, Outbox, Outcome, Scenario, Step, System, World};
+
+/// What the partial-order-reduced walk found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Classes {
+    /// Genuinely different complete schedules; `None` if counting needed
+    /// more than the allowed (state, sleep set) pairs.
+    pub count: Option<Count>,
+    /// Deliveries tried: sleep sets skip reorderings of independent ones.
+    pub tried: u64,
+    /// The outcomes reached: the same set as the full search's.
+    pub outcomes: Vec<Outcome>,
+}
+
+/// Counts the genuinely different complete schedules of `scenario` (see
+/// [`super::Report::traces`]) with sleep sets, and symmetry if `symmetry`, within
+/// `max_nodes` (state, sleep set) pairs.
+pub fn count_traces(scenario: &Scenario, symmetry: bool, max_nodes: usize) -> Classes {
+    fn walk<S: SleepSet>(scenario: &Scenario, symmetry: bool, max: usize) -> Classes {
+        let mut traces = Traces::<S>::new(scenario, symmetry, max);
+        let count = traces.count();
+        Classes {
+            count,
+            tried: traces.transitions,
+            outcomes: traces.outcomes.into_iter().collect(),
+        }
+    }
+    let system = scenario.system();
+    let reliable_fifo = !system.init().net.unordered() && system.budgets() == Default::default();
+    if reliable_fifo && system.actors() * system.actors() <= 128 {
+        walk::<Channels>(scenario, symmetry, max_nodes)
+    } else {
+        walk::<Steps>(scenario, symmetry, max_nodes)
+    }
+}
 
 pub(crate) struct Traces<S: SleepSet> {
     system: System,
