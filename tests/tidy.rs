@@ -236,9 +236,14 @@ fn the_import_check_finds_cycles() {
         ),
         file(
             "page/view.rs",
-            "pub fn draw(_: crate::core::B) { super::after(); let s = \"crate::util::x\"; }\n",
+            "pub fn draw(_: crate::core::B) { super::after(); let s = \"crate::util::x\"; }\n\
+             fn loud() { crate::shout!(); }\n",
         ),
-        file("util.rs", "pub fn helper() { crate::core::a::Alpha; }\n"),
+        file(
+            "util.rs",
+            "pub fn helper() { crate::core::a::Alpha; }\n\
+             #[macro_export]\nmacro_rules! shout { () => { $crate::util::helper() } }\n",
+        ),
         // Not the library's: a binary's own module.
         file("cli.rs", "use crate::page::App;\n"),
     ];
@@ -260,6 +265,7 @@ fn the_import_check_finds_cycles() {
             "page -> page::view",
             "page::view -> core::a",
             "page::view -> page",
+            "page::view -> util",
             "util -> core::a",
         ]
     );
@@ -287,9 +293,16 @@ fn the_import_check_finds_cycles() {
 /// module re-exports (`pub use actor::{Msg, ..}`, `pub use system::*`) is
 /// followed to the file that defines it, so a `mod.rs` that only gathers
 /// its children's names is no cycle; a child using something defined in
-/// its parent's `mod.rs` is an edge to the parent. Declaring `mod child;`
+/// its parent's `mod.rs` is an edge to the parent, and an exported macro
+/// (`crate::html_of!`) is its file's. Declaring `mod child;`
 /// is not an import, and neither is a path that names only a module.
 /// Comments, doc comments and string and character literals are skipped.
+///
+/// It reads text, not the compiler's view: `cfg` is ignored (every line
+/// counts, whatever the target), paths a macro builds are not seen, names
+/// a glob `use` brings in are not followed into later paths (the glob is an
+/// edge to its module), a name a `use` brings in counts in the whole file,
+/// and `#[path]` is not followed. It errs towards edges that are there.
 mod imports {
     use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
@@ -457,6 +470,8 @@ mod imports {
         /// The names it defines (functions, types, constants, macros,
         /// inline modules), wherever in it.
         pub defines: BTreeSet<String>,
+        /// Its `#[macro_export]` macros, which the crate root holds.
+        pub exported: BTreeSet<String>,
     }
 
     const DEFINING: [&str; 8] = [
@@ -511,6 +526,10 @@ mod imports {
                 (Some("macro_rules"), _) if punct(i + 1, '!') => {
                     if let Some(name) = ident(i + 2) {
                         src.defines.insert(name.to_string());
+                        // `#[macro_export]` just before it
+                        if i >= 2 && punct(i - 1, ']') && ident(i - 2) == Some("macro_export") {
+                            src.exported.insert(name.to_string());
+                        }
                     }
                 }
                 (Some(_), _) if !after_sep && toks.get(i + 1) == Some(&Tok::PathSep) => {
@@ -728,11 +747,18 @@ mod imports {
 
         /// Where `module` gets a name it does not define itself: the path
         /// of its `use` that brings the name in, or of the glob import
-        /// whose module defines it.
+        /// whose module defines it; for the crate root, also the file of
+        /// an exported macro (`crate::html_of!`).
         fn reexport(&self, module: &[String], item: &str) -> Option<Vec<String>> {
             let src = &self.modules[module];
             if src.defines.contains(item) {
                 return None;
+            }
+            if module.is_empty() {
+                let exporter = self.modules.iter().find(|(_, s)| s.exported.contains(item));
+                if let Some((file, _)) = exporter {
+                    return Some([file.as_slice(), &[item.to_string()]].concat());
+                }
             }
             let none = BTreeMap::new();
             let top = src.imports.iter().filter(|imp| imp.path.inline.is_empty());
