@@ -21,7 +21,7 @@ use std::collections::BTreeMap;
 
 use crate::model::{Outcome, ReplayError, Scenario, Schedule, Step, System, World};
 
-use super::{Options, Report, Search};
+use super::search::{Options, Report, Search};
 
 /// Where a finished run's outcome became certain.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -12,8 +12,8 @@
 
 use crate::model::{ActorId, Msg, Schedule, Step, System, World};
 
+use super::count::Count;
 use super::pack::{pack, pack_renamed, put_msg, put_state, Layout};
-use super::{Count, Member};
 
 const MAX_ACTORS: usize = 16;
 
@@ -302,4 +302,11 @@ fn next_arrangement(order: &mut [u8], blocks: &[Vec<u8>]) -> bool {
     order.swap(i - 1, j);
     order[i..].reverse();
     true
+}
+
+/// A world together with the renaming that makes it from a representative.
+pub(crate) struct Member {
+    pub world: World,
+    pub perm: Perm,
+    pub share: Count,
 }

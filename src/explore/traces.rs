@@ -18,49 +18,70 @@
 //! set `S` is the number of classes from `w` none of whose possible first
 //! deliveries is in `S`, which does not depend on the order of trying; so
 //! it is the same for a world and its renaming under symmetry, and counts
-//! are memoised on (representative, renamed sleep set).
+//! are memoised on (representative, renamed sleep set), stored as bytes in
+//! a [`Visited`] set like the search's states (looked up, never iterated).
 
 use std::collections::BTreeSet;
+use std::marker::PhantomData;
 
-use hashbrown::HashMap;
-
-use super::pack::pack;
+use super::count::Count;
+use super::pack::{pack, put_msg, Layout};
 use super::symmetry::{Perm, Symmetry};
-use super::Count;
+use super::visited::Visited;
 use crate::model::{Act, Msg, Outbox, Outcome, Scenario, Step, System, World};
+
+/// What the partial-order-reduced walk found.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Classes {
+    /// Genuinely different complete schedules; `None` if counting needed
+    /// more than the allowed (state, sleep set) pairs (or the state graph
+    /// has a cycle, when there is no number to give).
+    pub count: Option<Count>,
+    /// Deliveries tried: sleep sets skip reorderings of independent ones.
+    pub tried: u64,
+    /// The outcomes reached: the same set as the full search's.
+    pub outcomes: Vec<Outcome>,
+}
+
+/// Counts the genuinely different complete schedules of `scenario` (see
+/// [`super::Report::traces`]) with sleep sets, and symmetry if `symmetry`, within
+/// `max_nodes` (state, sleep set) pairs.
+pub fn count_traces(scenario: &Scenario, symmetry: bool, max_nodes: usize) -> Classes {
+    fn walk<S: SleepSet>(scenario: &Scenario, symmetry: bool, max: usize) -> Classes {
+        let mut traces = Traces::<S>::new(scenario, symmetry, max);
+        let count = traces.count();
+        Classes {
+            count,
+            tried: traces.transitions,
+            outcomes: traces.outcomes.into_iter().collect(),
+        }
+    }
+    let system = scenario.system();
+    let reliable_fifo = !system.init().net.unordered() && system.budgets() == Default::default();
+    if reliable_fifo && system.actors() * system.actors() <= 128 {
+        walk::<Channels>(scenario, symmetry, max_nodes)
+    } else {
+        walk::<Steps>(scenario, symmetry, max_nodes)
+    }
+}
 
 pub(crate) struct Traces<S: SleepSet> {
     system: System,
     /// Every outcome the reduced walk reaches (with people renamed back).
     pub outcomes: BTreeSet<Outcome>,
     symmetry: Symmetry,
-    memo: HashMap<(Box<[u8]>, S), Count, Fixed>,
+    /// Every (representative, renamed sleep set) met, as bytes
+    /// ([`SleepSet::put`]), numbered in the order met.
+    memo: Visited,
+    /// The classes from each pair in `memo`, by its number; `None` while
+    /// it is being counted.
+    counts: Vec<Option<Count>>,
+    /// How many pairs have been counted.
+    counted: usize,
+    /// The sleep sets' form: only their bytes are kept.
+    form: PhantomData<S>,
     limit: usize,
     pub transitions: u64,
-}
-
-/// A fixed hasher: lookups only, never iterated, so results cannot depend on it.
-#[derive(Clone, Default)]
-struct Fixed;
-
-impl std::hash::BuildHasher for Fixed {
-    type Hasher = FxHasher;
-    fn build_hasher(&self) -> FxHasher {
-        FxHasher(0)
-    }
-}
-
-struct FxHasher(u64);
-
-impl std::hash::Hasher for FxHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for &b in bytes {
-            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
-        }
-    }
 }
 
 /// A step as a sleep set holds it: its channel (`from * actors + to`),
@@ -99,16 +120,19 @@ fn rename_slot(slot: u16, perm: &Perm, n: usize) -> u16 {
 /// A set of steps asleep. Two forms, one meaning: the general one, and
 /// for reliable FIFO networks (one step per channel, its head, delivered)
 /// a bit per channel, which the explorer's largest walks need for speed.
-pub(crate) trait SleepSet: Clone + Default + Eq + std::hash::Hash {
+pub(crate) trait SleepSet: Clone + Default + Eq {
     fn contains(&self, k: Key) -> bool;
     fn insert(&mut self, k: Key);
     /// The steps of `self` and `other` independent of `k`.
     fn asleep_after(&self, other: &Self, k: Key, n: usize) -> Self;
     fn renamed(&self, perm: &Perm, n: usize) -> Self;
+    /// Appends the set's bytes and then their length, so that a packed
+    /// world followed by them tells every (world, set) pair apart.
+    fn put(&self, layout: &Layout, out: &mut Vec<u8>);
 }
 
 /// Any network: the steps, sorted, so equal sets are equal vectors.
-#[derive(Clone, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Default, PartialEq, Eq)]
 pub(crate) struct Steps(Vec<Key>);
 
 impl SleepSet for Steps {
@@ -141,12 +165,22 @@ impl SleepSet for Steps {
         out.sort_unstable();
         Steps(out)
     }
+    fn put(&self, layout: &Layout, out: &mut Vec<u8>) {
+        let start = out.len();
+        for &(slot, act, msg) in &self.0 {
+            out.extend_from_slice(&slot.to_le_bytes());
+            out.push(act as u8);
+            put_msg(out, msg, layout);
+        }
+        let len = (out.len() - start) as u32;
+        out.extend_from_slice(&len.to_le_bytes());
+    }
 }
 
 /// A reliable FIFO network with at most 11 actors: a channel's only step
 /// is delivering its head, which independent steps leave in place, so the
 /// channel names the step. Bit `from * actors + to`.
-#[derive(Clone, Copy, Default, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Default, PartialEq, Eq)]
 pub(crate) struct Channels(u128);
 
 impl SleepSet for Channels {
@@ -173,6 +207,15 @@ impl SleepSet for Channels {
         }
         Channels(out)
     }
+    fn put(&self, _: &Layout, out: &mut Vec<u8>) {
+        let bits = self.0.to_le_bytes();
+        let len = bits
+            .iter()
+            .rposition(|&b| b != 0)
+            .map_or(0, |last| last + 1);
+        out.extend_from_slice(&bits[..len]);
+        out.push(len as u8);
+    }
 }
 
 impl<S: SleepSet> Traces<S> {
@@ -182,7 +225,10 @@ impl<S: SleepSet> Traces<S> {
             outcomes: BTreeSet::new(),
             symmetry: Symmetry::new(&system, symmetry),
             system,
-            memo: HashMap::with_hasher(Fixed),
+            memo: Visited::default(),
+            counts: Vec::new(),
+            counted: 0,
+            form: PhantomData,
             limit,
             transitions: 0,
         }
@@ -198,19 +244,22 @@ impl<S: SleepSet> Traces<S> {
     fn classes(&mut self, world: &World, sleep: S) -> Option<Count> {
         let n = self.system.actors();
         let mut key = Vec::new();
-        let (perm, canonical_key) = match self.symmetry.canonical(world, &mut key) {
-            Some(perm) => (perm, key),
-            None => {
-                let mut plain = Vec::new();
-                pack(world, self.symmetry.layout(), &mut plain);
-                (Perm::default(), plain)
-            }
-        };
-        let memo_key = (canonical_key.into_boxed_slice(), sleep.renamed(&perm, n));
-        if let Some(&c) = self.memo.get(&memo_key) {
-            return Some(c);
+        let perm = self.symmetry.canonical(world, &mut key).unwrap_or_else(|| {
+            key.clear();
+            pack(world, self.symmetry.layout(), &mut key);
+            Perm::default()
+        });
+        sleep
+            .renamed(&perm, n)
+            .put(self.symmetry.layout(), &mut key);
+        let (id, new) = self.memo.insert(&key).ok()?;
+        if !new {
+            // Counted already; or still being counted, met again only
+            // around a cycle in the state graph, which has no number.
+            return self.counts[id];
         }
-        if self.memo.len() >= self.limit {
+        self.counts.push(None);
+        if self.counted >= self.limit {
             return None;
         }
         let steps: Vec<(Step, Msg)> = world.deliverable().collect();
@@ -236,7 +285,8 @@ impl<S: SleepSet> Traces<S> {
             total.add(self.classes(&succ, asleep)?);
             tried.insert(k);
         }
-        self.memo.insert(memo_key, total);
+        self.counts[id] = Some(total);
+        self.counted += 1;
         Some(total)
     }
 }

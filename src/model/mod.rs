@@ -7,6 +7,7 @@
 pub mod actor;
 pub mod challenge;
 pub mod network;
+pub mod outcome;
 pub mod predict;
 pub mod scenario;
 pub mod schedule;
@@ -15,6 +16,7 @@ pub mod system;
 pub use actor::{ActorId, ActorState, Handled, Msg, Outbox};
 pub use challenge::{Goal, Progress};
 pub use network::{Faults, Network, Offer};
-pub use scenario::{Outcome, Scenario, ScenarioError, Waiting};
+pub use outcome::{Outcome, Waiting};
+pub use scenario::{Scenario, ScenarioError};
 pub use schedule::{Act, Schedule, Step};
 pub use system::{ClientStatus, Delivery, Failure, ReplayError, System, World};

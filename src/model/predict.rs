@@ -11,7 +11,8 @@
 use crate::sorted::SortedSet;
 use std::fmt;
 
-use super::scenario::{Outcome, Scenario};
+use super::outcome::Outcome;
+use super::scenario::Scenario;
 
 /// What is left, and how many clients the outcome names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -1,5 +1,6 @@
 //! Scenarios: a protocol (a checked program, see [`crate::lang`]) with a
-//! value for each of its parameters, and what counts as its outcome.
+//! value for each of its parameters, and how it crosses the wire (its
+//! outcomes are [`super::outcome`]'s).
 //!
 //! Everything that differs from one race to the next (the parameters and
 //! their ranges, who the actors are, what is shown, what is unsafe) comes
@@ -11,7 +12,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use super::system::System;
-use crate::lang::{self, Instance, Program, Value};
+use crate::lang::{self, Instance, Program};
 
 /// A protocol and its parameters' values, in the protocol's order.
 #[derive(Clone, Debug)]
@@ -167,42 +168,6 @@ impl Scenario {
                 .expect("a protocol's defaults are in range")
         });
         System::new(inst)
-    }
-}
-
-/// What a finished run left behind: the protocol's outcome values, in its
-/// order, or the runtime error that ended it; and the clients left waiting
-/// when nothing was in flight any more (then the run is *stuck*).
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub struct Outcome {
-    pub values: Vec<Value>,
-    pub error: Option<String>,
-    /// Every client not finished at the end, as its protocol's `finished
-    /// if` says, by number, with the phase it waits in; empty for a run
-    /// that ended with an error.
-    pub stuck: Vec<Waiting>,
-}
-
-/// A client that waits for a message that will never come.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub struct Waiting {
-    /// Its number, from 1.
-    pub client: u8,
-    /// The index of its phase in its role's phases.
-    pub phase: u16,
-}
-
-impl Outcome {
-    /// The clients the outcome's first list names (who got a drink, who
-    /// withdrew), for the page's markings.
-    pub fn clients(&self) -> &[u8] {
-        self.values
-            .iter()
-            .find_map(|v| match v {
-                Value::Clients(ids) => Some(ids.as_slice()),
-                _ => None,
-            })
-            .unwrap_or(&[])
     }
 }
 

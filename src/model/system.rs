@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::actor::{ActorId, ActorState, Handled, Msg, Outbox};
 use super::network::{Faults, Network};
-use super::scenario::{Outcome, Waiting};
+use super::outcome::{Outcome, Waiting};
 use super::schedule::{Act, Schedule, Step};
 use crate::lang::{self, Instance, RunError};
 
