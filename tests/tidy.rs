@@ -200,6 +200,31 @@ fn no_import_cycles_in_web() {
     );
 }
 
+/// HTML is escaped by construction: the page writes HTML into itself only
+/// through `web/dom.rs`, which takes nothing but `Html`, and only
+/// `html.rs` builds one from anything but literals and escaped text.
+#[test]
+fn html_reaches_the_page_only_through_dom() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&root.join("web"), &mut files);
+    assert!(files.len() > 10, "found the web code");
+    let mut writers = Vec::new();
+    for (path, text) in &files {
+        for word in ["set_inner_html", "set_outer_html", "insert_adjacent_html", ".write_with_str"] {
+            if text.contains(word) {
+                writers.push(format!("{path}: {word}"));
+            }
+        }
+    }
+    assert_eq!(writers.len(), 1, "HTML written outside dom.rs: {writers:?}");
+    assert!(writers[0].contains("dom.rs: set_inner_html"), "{writers:?}");
+    // Html's inside is private to html.rs: no other file makes one from a
+    // String.
+    let html = fs::read_to_string(root.join("html.rs")).unwrap();
+    assert!(html.contains("pub struct Html(String);"), "Html's field stays private");
+}
+
 /// The import graph of a small made-up crate, with every form the check
 /// reads, and its cycles: so the check cannot pass by reading nothing.
 #[test]
