@@ -211,7 +211,12 @@ fn html_reaches_the_page_only_through_dom() {
     assert!(files.len() > 10, "found the web code");
     let mut writers = Vec::new();
     for (path, text) in &files {
-        for word in ["set_inner_html", "set_outer_html", "insert_adjacent_html", ".write_with_str"] {
+        for word in [
+            "set_inner_html",
+            "set_outer_html",
+            "insert_adjacent_html",
+            ".write_with_str",
+        ] {
             if text.contains(word) {
                 writers.push(format!("{path}: {word}"));
             }
@@ -222,7 +227,10 @@ fn html_reaches_the_page_only_through_dom() {
     // Html's inside is private to html.rs: no other file makes one from a
     // String.
     let html = fs::read_to_string(root.join("html.rs")).unwrap();
-    assert!(html.contains("pub struct Html(String);"), "Html's field stays private");
+    assert!(
+        html.contains("pub struct Html(String);"),
+        "Html's field stays private"
+    );
 }
 
 /// The import graph of a small made-up crate, with every form the check
