@@ -1,5 +1,5 @@
 // Worker throughput in headless Chromium, racelab against the platform, in
-// the same run:
+// the same run, and the plain worker also from a bare page:
 //   - round trips/s: page -> actor worker -> page, one at a time;
 //   - burst msgs/s: N messages posted at once, each answered, until the last
 //     answer is back;
@@ -34,7 +34,7 @@ const racelab = () => page.evaluate(async ([n, burst]) => {
   return r;
 }, [ROUND_TRIPS, BURST]);
 
-const plain = () => page.evaluate(async ([n, burst]) => {
+const plainIn = (page) => page.evaluate(async ([n, burst]) => {
   const worker = new Worker('plain-echo.js', { type: 'module' });
   const exchange = (count, atOnce) => new Promise((resolve) => {
     let answered = 0;
@@ -56,13 +56,32 @@ const plain = () => page.evaluate(async ([n, burst]) => {
   worker.terminate();
   return { roundTrips: n, roundTripMs, burst, burstMs };
 }, [ROUND_TRIPS, BURST]);
+const plain = () => plainIn(page);
 
-const rates = { racelab: { rt: [], burst: [] }, plain: { rt: [], burst: [] } };
+// The same plain worker from a bare page (an empty document, same origin,
+// same browser): what the platform does with nothing else on the page's
+// thread.
+const bare = await env.browser.newPage();
+await bare.route('**/bare.html', (route) => route.fulfill({
+  contentType: 'text/html',
+  body: '<!doctype html><meta charset="utf-8"><title>bare</title>',
+}));
+await bare.route('**/plain-echo.js', (route) => route.fulfill({
+  contentType: 'text/javascript',
+  body: 'onmessage = (e) => postMessage(e.data);',
+}));
+await bare.goto(env.url + 'bare.html');
+const plainBare = () => plainIn(bare);
+
+const rates = { racelab: { rt: [], burst: [] }, plain: { rt: [], burst: [] }, bare: { rt: [], burst: [] } };
 const ratios = { rt: [], burst: [] };
+const bareRatios = { rt: [], burst: [] };
 for (let i = 0; i < PAIRS; i++) {
   const pair = {};
   // Alternate which goes first, so neither always gets the warmer turn.
-  const order = i % 2 ? [['plain', plain], ['racelab', racelab]] : [['racelab', racelab], ['plain', plain]];
+  const order = i % 2
+    ? [['plain', plain], ['bare', plainBare], ['racelab', racelab]]
+    : [['racelab', racelab], ['bare', plainBare], ['plain', plain]];
   for (const [name, run] of order) {
     const r = await run();
     pair[name] = { rt: r.roundTrips / (r.roundTripMs / 1000), burst: r.burst / (r.burstMs / 1000) };
@@ -71,7 +90,10 @@ for (let i = 0; i < PAIRS; i++) {
   }
   ratios.rt.push(pair.racelab.rt / pair.plain.rt);
   ratios.burst.push(pair.racelab.burst / pair.plain.burst);
+  bareRatios.rt.push(pair.racelab.rt / pair.bare.rt);
+  bareRatios.burst.push(pair.racelab.burst / pair.bare.burst);
 }
+await bare.close();
 
 // Live runs of the default scenario (3 polite people, 2 drinks).
 await page.getByRole('textbox', { name: 'Runs' }).fill(String(LIVE_RUNS));
@@ -88,8 +110,9 @@ const quartiles = (xs) => {
   const s = [...xs].sort((a, b) => a - b);
   return `${s[Math.floor((s.length - 1) / 4)].toFixed(2)}–${s[Math.ceil((3 * (s.length - 1)) / 4)].toFixed(2)}`;
 };
-console.log(`| worker throughput, headless Chromium (${PAIRS} back-to-back pairs) | racelab bridge (median) | plain postMessage (median) | racelab / plain, median of pairs (middle half) |`);
-console.log('|---|---:|---:|---:|');
-console.log(`| round trips/s (${ROUND_TRIPS.toLocaleString('en')} sequential) | ${fmt(median(rates.racelab.rt))} | ${fmt(median(rates.plain.rt))} | ${median(ratios.rt).toFixed(2)}x (${quartiles(ratios.rt)}) |`);
-console.log(`| burst msgs/s (${BURST.toLocaleString('en')} posted at once, each answered) | ${fmt(median(rates.racelab.burst))} | ${fmt(median(rates.plain.burst))} | ${median(ratios.burst).toFixed(2)}x (${quartiles(ratios.burst)}) |`);
-console.log(`| live runs/s, LOOK-before-TAKE, 3 people, 2 drinks (${LIVE_RUNS.toLocaleString('en')} runs) | ${fmt(liveRate)} | | |`);
+console.log(`| worker throughput, headless Chromium (${PAIRS} back-to-back rounds) | racelab bridge, app page (median) | plain postMessage, app page (median) | plain postMessage, bare page (median) | racelab / plain in the app page (middle half) | racelab / plain in a bare page (middle half) |`);
+console.log('|---|---:|---:|---:|---:|---:|');
+for (const [key, what] of [['rt', `round trips/s (${ROUND_TRIPS.toLocaleString('en')} sequential)`], ['burst', `burst msgs/s (${BURST.toLocaleString('en')} posted at once, each answered)`]]) {
+  console.log(`| ${what} | ${fmt(median(rates.racelab[key]))} | ${fmt(median(rates.plain[key]))} | ${fmt(median(rates.bare[key]))} | ${median(ratios[key]).toFixed(2)}x (${quartiles(ratios[key])}) | ${median(bareRatios[key]).toFixed(2)}x (${quartiles(bareRatios[key])}) |`);
+}
+console.log(`| live runs/s, LOOK-before-TAKE, 3 people, 2 drinks (${LIVE_RUNS.toLocaleString('en')} runs) | ${fmt(liveRate)} | | | | |`);
