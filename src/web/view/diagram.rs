@@ -101,6 +101,10 @@ pub fn drawing(app: &App, export: Option<(&str, &'static str)>) -> Option<(Html,
         let (x1, y1, x2) = (x(a.step.from), y(a.sent), x(a.step.to));
         let label = app.system.show(a.msg);
         let (from, to) = (app.system.name(a.step.from), app.system.name(a.step.to));
+        // "take from Ann to fridge" for the spoken label, "take: Ann →
+        // fridge" for the tooltip.
+        let route = format!("{label} from {from} to {to}");
+        let arrow = format!("{label}: {from} → {to}");
         let line = |svg: &mut Html, x2: usize, y2: usize| {
             html!(
                 svg,
@@ -115,6 +119,19 @@ pub fn drawing(app: &App, export: Option<(&str, &'static str)>) -> Option<(Html,
                 "\""
             );
         };
+        // The arrowhead, and the label near it.
+        let head = |svg: &mut Html, y2: usize, text: Html| {
+            html!(
+                svg,
+                " marker-end=\"url(#head)\"/><text x=\"",
+                ((x1 + 3 * x2) / 4),
+                "\" y=\"",
+                (y2 - 6),
+                "\" text-anchor=\"middle\">",
+                (text),
+                "</text></g>"
+            );
+        };
         match a.delivered {
             Some(k) if a.lost => {
                 // Lost on the way: the arrow stops half way, at the step
@@ -127,19 +144,11 @@ pub fn drawing(app: &App, export: Option<(&str, &'static str)>) -> Option<(Html,
                     "\" aria-label=\"Step ",
                     (k),
                     ": ",
-                    (label),
-                    " from ",
-                    (from),
-                    " to ",
-                    (to),
+                    (route),
                     ", lost by the network. Jump to just after it.\"><title>",
                     (k),
                     ". ",
-                    (label),
-                    ": ",
-                    (from),
-                    " → ",
-                    (to),
+                    (arrow),
                     ", lost</title><line class=\"hit\""
                 );
                 line(&mut svg, xm, y2);
@@ -166,11 +175,7 @@ pub fn drawing(app: &App, export: Option<(&str, &'static str)>) -> Option<(Html,
                         "\" aria-label=\"Delivery ",
                         (k),
                         ": ",
-                        (label),
-                        " from ",
-                        (from),
-                        " to ",
-                        (to),
+                        (route),
                         ". Jump to just after it.\">"
                     );
                 } else {
@@ -181,11 +186,7 @@ pub fn drawing(app: &App, export: Option<(&str, &'static str)>) -> Option<(Html,
                     "<title>",
                     (k),
                     ". ",
-                    (label),
-                    ": ",
-                    (from),
-                    " → ",
-                    (to),
+                    (arrow),
                     "</title><line class=\"hit\""
                 );
                 line(&mut svg, x2, y2);
@@ -193,16 +194,7 @@ pub fn drawing(app: &App, export: Option<(&str, &'static str)>) -> Option<(Html,
                 line(&mut svg, x2, y2);
                 // Near the head: each delivery row has exactly one, so
                 // labels of delivered messages never meet.
-                html!(
-                    svg,
-                    " marker-end=\"url(#head)\"/><text x=\"",
-                    ((x1 + 3 * x2) / 4),
-                    "\" y=\"",
-                    (y2 - 6),
-                    "\" text-anchor=\"middle\">",
-                    (label),
-                    "</text></g>"
-                );
+                head(&mut svg, y2, Html::text(&label));
             }
             None => {
                 let y2 = y_pending(j);
@@ -217,28 +209,13 @@ pub fn drawing(app: &App, export: Option<(&str, &'static str)>) -> Option<(Html,
                     "<g class=\"",
                     (class),
                     "\"><title>",
-                    (label),
-                    ": ",
-                    (from),
-                    " → ",
-                    (to),
+                    (arrow),
                     ", ",
                     (state),
                     "</title><line"
                 );
                 line(&mut svg, x2, y2);
-                html!(
-                    svg,
-                    " marker-end=\"url(#head)\"/><text x=\"",
-                    ((x1 + 3 * x2) / 4),
-                    "\" y=\"",
-                    (y2 - 6),
-                    "\" text-anchor=\"middle\">",
-                    (label),
-                    " (",
-                    (state),
-                    ")</text></g>"
-                );
+                head(&mut svg, y2, html_of!((label), " (", (state), ")"));
             }
         }
     }
