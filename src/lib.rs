@@ -9,6 +9,8 @@
 //!   interpreted (the built-ins are files in `protocols/`).
 //! - [`wire`]: the page ↔ worker messages and [`wire::ActorHost`], what an
 //!   actor's worker does with them.
+//! - [`explorations`]: the page's explorations as the explorer's worker
+//!   reports them, and what to do with the worker next.
 //! - [`live`]: live runs' bookkeeping: seeded delays, per-channel FIFO, the
 //!   schedule as it happened, checked against the model, and the tally.
 //! - [`permalink`]: the URL fragment that holds a scenario and a schedule.
@@ -20,6 +22,7 @@
 //!
 //! See ARCHITECTURE.md for the code map and the invariants.
 
+pub mod explorations;
 pub mod explore;
 pub mod html;
 pub mod input;

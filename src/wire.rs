@@ -10,7 +10,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::explore::{explain, Fate, Report};
+use crate::explore::{explain, fate_with, Fate, Report};
 use crate::lang::diag::Diagnostic;
 use crate::lang::RunError;
 use crate::model::{
@@ -212,9 +212,31 @@ pub enum FromExplorer {
         transitions: u64,
         elapsed_ms: f64,
     },
+    /// The search is over: the outcomes are ready to show. `elapsed_ms` is
+    /// the search's own time.
     Done {
         summary: Summary,
         elapsed_ms: f64,
+        /// One [`FromExplorer::Traces`] follows, with the summary's
+        /// genuinely different schedules (a search as long again, so the
+        /// outcomes do not wait for it).
+        traces_follow: bool,
+        /// [`FromExplorer::Fates`] follow (after the traces), the
+        /// witnesses' points of no return, until one says there are no
+        /// more. The worker stays until what follows has gone.
+        fates_follow: bool,
+    },
+    /// The last `Done`'s genuinely different schedules: `None` if too many
+    /// to count within its state limit.
+    Traces {
+        traces: Option<String>,
+    },
+    /// Points of no return of the witnesses in the last `Done`'s summary,
+    /// each with its outcome's index there, a few at a time. `more`: the
+    /// worker is still looking.
+    Fates {
+        found: Vec<(u32, FateSummary)>,
+        more: bool,
     },
     Cancelled,
     /// The answer to [`ToExplorer::Fate`]: the point of no return, or why
@@ -323,7 +345,64 @@ impl FateSummary {
     }
 }
 
+/// The points of no return of a summary's witnesses, in the outcomes'
+/// order, one search at a time: the explorer's worker sends the outcomes
+/// first and these after, a few per slice, so the page shows the outcomes
+/// without waiting for them. A witness whose search fails (over
+/// `max_states`) is skipped; the page asks for it once it is loaded.
+pub struct WitnessFates {
+    scenario: Scenario,
+    max_states: usize,
+    pending: std::vec::IntoIter<(u32, Schedule)>,
+}
+
+impl WitnessFates {
+    pub fn new(summary: &Summary, max_states: u32) -> WitnessFates {
+        let letter = summary.scenario.system().server_letter;
+        let pending: Vec<(u32, Schedule)> = summary
+            .outcomes
+            .iter()
+            .enumerate()
+            .filter(|(_, o)| o.fate.is_none())
+            .filter_map(|(i, o)| Some((i as u32, Schedule::parse(&o.witness, letter).ok()?)))
+            .collect();
+        WitnessFates {
+            scenario: summary.scenario.clone(),
+            max_states: max_states as usize,
+            pending: pending.into_iter(),
+        }
+    }
+
+    /// Witnesses not yet searched.
+    pub fn left(&self) -> usize {
+        self.pending.len()
+    }
+}
+
+impl Iterator for WitnessFates {
+    type Item = (u32, FateSummary);
+
+    fn next(&mut self) -> Option<(u32, FateSummary)> {
+        for (i, schedule) in self.pending.by_ref() {
+            if let Ok(fate) = fate_with(&self.scenario, &schedule, self.max_states) {
+                return Some((i, FateSummary::new(&self.scenario, &schedule, &fate)));
+            }
+        }
+        None
+    }
+}
+
 impl Summary {
+    /// Puts the points of no return of [`FromExplorer::Fates`] in place;
+    /// an index past the outcomes (from another summary) is ignored.
+    pub fn add_fates(&mut self, found: Vec<(u32, FateSummary)>) {
+        for (i, fate) in found {
+            if let Some(o) = self.outcomes.get_mut(i as usize) {
+                o.fate = Some(fate);
+            }
+        }
+    }
+
     pub fn new(scenario: Scenario, max_states: u32, report: &Report) -> Summary {
         let letter = scenario.system().server_letter;
         Summary {

@@ -263,3 +263,47 @@ fn the_page_gets_the_point_its_sentence_and_the_alternative_in_one_message() {
     let bytes = postcard::to_allocvec(&msg).unwrap();
     assert_eq!(postcard::from_bytes::<FromExplorer>(&bytes).unwrap(), msg);
 }
+
+/// The explorer's worker sends an exploration's outcomes first and their
+/// witnesses' points of no return after: each in its outcome's place, the
+/// same as asked one by one, and none for a witness over the budget.
+#[test]
+fn the_witnesses_points_of_no_return_follow_the_outcomes_each_in_its_place() {
+    use racelab::explore::{explore, Options};
+    use racelab::wire::{FateSummary, Summary, WitnessFates};
+    let s = scenario("look-before-take", &[("people", 3), ("drinks", 2)]);
+    let report = explore(&s, &Options::default());
+    let summary = Summary::new(s.clone(), 1_000_000, &report);
+    assert!(summary.outcomes.len() > 1);
+    let letter = s.system().server_letter;
+    let witness = |i: usize| Schedule::parse(&summary.outcomes[i].witness, letter).unwrap();
+
+    let fates = WitnessFates::new(&summary, 1_000_000);
+    assert_eq!(fates.left(), summary.outcomes.len());
+    let found: Vec<_> = fates.collect();
+    let indices: Vec<u32> = found.iter().map(|(i, _)| *i).collect();
+    assert_eq!(
+        indices,
+        (0..summary.outcomes.len() as u32).collect::<Vec<_>>()
+    );
+    for (i, f) in &found {
+        let w = witness(*i as usize);
+        assert_eq!(*f, FateSummary::new(&s, &w, &fate(&s, &w).unwrap()));
+    }
+
+    // They go in place, whatever order they come in; an index from another
+    // summary is ignored.
+    let mut shown = summary.clone();
+    let mut reversed = found.clone();
+    reversed.reverse();
+    reversed.push((summary.outcomes.len() as u32, found[0].1.clone()));
+    shown.add_fates(reversed);
+    for (i, f) in &found {
+        assert_eq!(shown.outcomes[*i as usize].fate.as_ref(), Some(f));
+    }
+    // Nothing left to find once they are all in.
+    assert_eq!(WitnessFates::new(&shown, 1_000_000).left(), 0);
+
+    // A budget too small for any search: every witness is skipped.
+    assert_eq!(WitnessFates::new(&summary, 1).count(), 0);
+}

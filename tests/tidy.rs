@@ -35,6 +35,7 @@ fn the_core_is_pure_and_deterministic() {
     };
     for name in [
         "wire.rs",
+        "explorations.rs",
         "permalink.rs",
         "live.rs",
         "timeline.rs",

@@ -32,6 +32,6 @@ mod visited;
 pub use count::Count;
 pub use fate::{explain, fate, fate_with, Alternative, Fate, FateError};
 pub use search::{
-    explore, explore_with, GoalReport, Options, OutcomeReport, Progress, Report, Search,
+    explore, explore_with, GoalReport, Options, OutcomeReport, Progress, Report, Search, TraceCount,
 };
 pub use traces::{count_traces, Classes};

@@ -329,8 +329,21 @@ impl Search {
         self.over || self.next >= self.visited.len()
     }
 
-    /// Counts schedules and gathers outcomes and witnesses.
+    /// Counts schedules and gathers outcomes and witnesses, and counts the
+    /// genuinely different schedules if asked to ([`Report::traces`]).
     pub fn finish(self) -> Report {
+        let (mut report, traces) = self.finish_outcomes();
+        if let Some(traces) = traces {
+            report.traces = traces.count();
+        }
+        report
+    }
+
+    /// [`Search::finish`] but for the genuinely different schedules, which
+    /// take a search of their own (as long again as this one): the report
+    /// without them, and their count still to make, if it is asked for.
+    /// The explorer's worker sends the outcomes first and counts after.
+    pub fn finish_outcomes(self) -> (Report, Option<TraceCount>) {
         let Search {
             scenario,
             mut symmetry,
@@ -398,10 +411,27 @@ impl Search {
             })
             .collect();
         drop(graph);
-        if partial_order && report.complete {
-            report.traces = count_traces(&scenario, report.symmetry, max_states).count;
-        }
-        report
+        let traces = (partial_order && report.complete).then_some(TraceCount {
+            scenario,
+            symmetry: report.symmetry,
+            max_states,
+        });
+        (report, traces)
+    }
+}
+
+/// The genuinely different schedules of a finished search, still to count
+/// ([`Search::finish_outcomes`]).
+pub struct TraceCount {
+    scenario: Scenario,
+    symmetry: bool,
+    max_states: usize,
+}
+
+impl TraceCount {
+    /// [`Report::traces`]: `None` if too large to count within the state limit.
+    pub fn count(&self) -> Option<Count> {
+        count_traces(&self.scenario, self.symmetry, self.max_states).count
     }
 }
 

@@ -23,34 +23,11 @@ use super::codec::WireCodec;
 use super::explorer_worker::{self, ExplorerWorker};
 use super::live::{LiveEvent, LiveRuns};
 use super::platform::after_next_frame;
+use crate::explorations::{Explorations, Order, PAGE_MAX_STATES};
 use crate::model::{ActorId, ActorState, Msg, Network, Scenario, Schedule, Step, System, World};
 use crate::permalink::Link;
 use crate::timeline::{Entry, Refused, Timeline, Travel};
 use crate::wire::{FateSummary, FromActor, FromExplorer, Summary, ToActor, ToExplorer};
-
-/// The page's explorer stops here rather than exhaust the tab's memory
-/// (about 100 bytes a state).
-pub const PAGE_MAX_STATES: u32 = 3_000_000;
-
-/// The unreduced run that follows a reduced one, only to show what the
-/// reductions saved, stops here.
-pub const COMPARE_MAX_STATES: u32 = 200_000;
-
-/// An exploration under way in the explorer's worker.
-pub struct Exploring {
-    pub symmetry: bool,
-    pub states: u64,
-    pub elapsed_ms: f64,
-    /// Started by the page after a reduced run, to compare state counts.
-    pub comparison: bool,
-}
-
-/// A finished exploration of the current scenario.
-pub struct Explored {
-    pub summary: Summary,
-    pub elapsed_ms: f64,
-    pub comparison: bool,
-}
 
 /// The point of no return of one whole run (the deliveries on show and the
 /// undone ones after them): asked of the explorer's worker (or taken from
@@ -118,16 +95,11 @@ pub struct App {
     /// A worker that failed; the page offers a restart.
     pub failure: Option<String>,
     serial: u64,
-    /// The explorer's worker, alive only while it explores.
+    /// The explorer's worker, alive only while it explores (and sends
+    /// what follows an exploration).
     explorer: Option<WorkerBridge<ExplorerWorker>>,
-    explorer_generation: u32,
-    pub exploring: Option<Exploring>,
-    /// Explorations of the current scenario, newest last (at most one with
-    /// and one without symmetry reduction).
-    pub explored: Vec<Explored>,
-    /// The exploration of the current scenario's fixed version, shown side
-    /// by side with it.
-    pub fix_explored: Option<Explored>,
+    /// What it explored, and what it is exploring.
+    pub explorations: Explorations,
     /// A link's terminate, still to come during its replay.
     pending_terminate: Option<usize>,
     /// The candidate outcomes the learner predicted possible.
@@ -178,10 +150,7 @@ impl App {
                 failure: None,
                 serial: 0,
                 explorer: None,
-                explorer_generation: 0,
-                exploring: None,
-                explored: Vec::new(),
-                fix_explored: None,
+                explorations: Explorations::default(),
                 pending_terminate: None,
                 predicted: None,
                 revealed: false,
@@ -262,7 +231,7 @@ impl App {
     /// The exploration of the current scenario the person asked for (not a
     /// comparison), if there is one.
     pub fn exploration(&self) -> Option<&Summary> {
-        exploration_in(&self.explored, &self.scenario)
+        self.explorations.of(&self.scenario)
     }
 
     /// Workers that are running (spawned and not yet stopped).
@@ -355,11 +324,7 @@ impl App {
     /// Explores the current scenario (with reductions) unless a complete
     /// exploration of it is at hand or one is under way.
     pub fn ensure_explored(&mut self) {
-        let explored = self
-            .explored
-            .iter()
-            .any(|e| !e.comparison && e.summary.complete);
-        if !explored && self.exploring.is_none() {
+        if !self.explorations.complete() && self.explorations.exploring.is_none() {
             self.explore(true);
         }
     }
@@ -382,9 +347,8 @@ impl App {
     pub fn load(&mut self, scenario: Scenario, schedule: Schedule) {
         let same = scenario == self.scenario;
         if !same {
-            self.cancel_explore();
-            self.explored.clear();
-            self.fix_explored = None;
+            let order = self.explorations.clear();
+            self.carry_out(order);
             self.predicted = None;
             self.revealed = false;
             self.live.clear();
@@ -446,7 +410,10 @@ impl App {
     /// Explores every schedule of the current scenario in the explorer's
     /// own worker; progress and the result arrive as messages.
     pub fn explore(&mut self, symmetry: bool) {
-        self.start_explore(self.scenario.clone(), symmetry, PAGE_MAX_STATES, false);
+        let order = self
+            .explorations
+            .explore(self.scenario.clone(), symmetry, PAGE_MAX_STATES);
+        self.carry_out(Some(order));
         // The fixed version, which the result offers to explore beside it,
         // in the page by the time the result is shown.
         if let Some(fixed) = self.scenario.protocol.fixed.clone() {
@@ -465,34 +432,33 @@ impl App {
     /// side view.
     pub fn explore_fix(&mut self) {
         if let Some(fixed) = self.scenario.fixed() {
-            self.start_explore(fixed, true, PAGE_MAX_STATES, false);
+            let order = self.explorations.explore(fixed, true, PAGE_MAX_STATES);
+            self.carry_out(Some(order));
         }
     }
 
-    fn start_explore(
-        &mut self,
-        scenario: Scenario,
-        symmetry: bool,
-        max_states: u32,
-        comparison: bool,
-    ) {
-        self.cancel_explore();
-        self.explorer_generation = self.explorer_generation.wrapping_add(1);
-        let bridge = self.spawn_explorer(
-            self.explorer_generation,
-            ToExplorer::Explore {
-                scenario,
-                reduce: symmetry,
-                max_states,
-            },
-        );
-        self.explorer = Some(bridge);
-        self.exploring = Some(Exploring {
-            symmetry,
-            states: 0,
-            elapsed_ms: 0.0,
-            comparison,
-        });
+    /// Does what the explorations ask of the explorer's worker.
+    fn carry_out(&mut self, order: Option<Order>) {
+        match order {
+            None => {}
+            Some(Order::Start {
+                generation,
+                request,
+            }) => {
+                if let Some(old) = self.explorer.take() {
+                    old.send(ToExplorer::Cancel);
+                }
+                self.explorer = Some(self.spawn_explorer(generation, request));
+            }
+            Some(Order::Cancel) => {
+                // The cancel goes through the worker's channel, then its
+                // bridge is dropped so the worker closes.
+                if let Some(bridge) = self.explorer.take() {
+                    bridge.send(ToExplorer::Cancel);
+                }
+            }
+            Some(Order::Close) => self.explorer = None, // the worker closes
+        }
     }
 
     /// An explorer worker, given its first request; what it sends goes to
@@ -514,69 +480,23 @@ impl App {
         bridge
     }
 
-    /// Stops an exploration under way: the cancel goes through the worker's
-    /// channel, then its bridge is dropped so the worker closes.
+    /// Stops an exploration under way.
     pub fn cancel_explore(&mut self) {
-        if let Some(bridge) = self.explorer.take() {
-            bridge.send(ToExplorer::Cancel);
-        }
-        self.exploring = None;
-        self.explorer_generation = self.explorer_generation.wrapping_add(1);
+        let order = self.explorations.cancel();
+        self.carry_out(order);
     }
 
     fn on_explorer(&mut self, generation: u32, msg: FromExplorer) {
         if let FromExplorer::Fate { .. } = msg {
             return self.on_fate(generation, msg);
         }
-        if generation != self.explorer_generation {
-            return;
+        let (order, explored) = self.explorations.received(generation, msg, &self.scenario);
+        if explored {
+            let explored = self.explorations.of(&self.scenario);
+            self.challenges
+                .explored(&self.scenario, &self.system, explored);
         }
-        match msg {
-            FromExplorer::Progress {
-                states, elapsed_ms, ..
-            } => {
-                if let Some(e) = self.exploring.as_mut() {
-                    e.states = states;
-                    e.elapsed_ms = elapsed_ms;
-                }
-            }
-            FromExplorer::Done {
-                summary,
-                elapsed_ms,
-            } => {
-                self.explorer = None; // the worker closes
-                let comparison = self.exploring.take().is_some_and(|e| e.comparison);
-                if summary.scenario == self.scenario {
-                    let compare = summary.symmetry && summary.complete && !comparison;
-                    self.explored
-                        .retain(|e| e.summary.symmetry != summary.symmetry);
-                    self.explored.push(Explored {
-                        summary,
-                        elapsed_ms,
-                        comparison,
-                    });
-                    let explored = exploration_in(&self.explored, &self.scenario);
-                    self.challenges
-                        .explored(&self.scenario, &self.system, explored);
-                    // Show what the reductions saved: the same scenario
-                    // without them, up to a modest limit.
-                    if compare && !self.explored.iter().any(|e| !e.summary.symmetry) {
-                        self.start_explore(self.scenario.clone(), false, COMPARE_MAX_STATES, true);
-                    }
-                } else if Some(&summary.scenario) == self.scenario.fixed().as_ref() {
-                    self.fix_explored = Some(Explored {
-                        summary,
-                        elapsed_ms,
-                        comparison: false,
-                    });
-                }
-            }
-            FromExplorer::Cancelled => {
-                self.explorer = None;
-                self.exploring = None;
-            }
-            FromExplorer::Fate { .. } => {}
-        }
+        self.carry_out(order);
     }
 
     /// The whole run: the deliveries on show, then the undone ones.
@@ -958,7 +878,7 @@ impl App {
                     at: self.timeline.len(),
                     by_hand,
                 };
-                let explored = exploration_in(&self.explored, &self.scenario);
+                let explored = self.explorations.of(&self.scenario);
                 if self
                     .challenges
                     .check(&self.scenario, &self.system, explored, answered)
@@ -1126,13 +1046,4 @@ impl App {
             Request::Deliver(step, msg),
         );
     }
-}
-
-/// The first exploration of `scenario` in `explored` that is not a
-/// comparison.
-fn exploration_in<'a>(explored: &'a [Explored], scenario: &Scenario) -> Option<&'a Summary> {
-    explored
-        .iter()
-        .find(|e| !e.comparison && e.summary.scenario == *scenario)
-        .map(|e| &e.summary)
 }

@@ -153,7 +153,7 @@ pub fn apply(shared: &Shared, action: Action) {
         Action::Terminate => app.terminate_server(),
         Action::Explore => app.explore(symmetry_checked()),
         Action::ExploreIfIdle => {
-            if app.exploring.is_none() {
+            if app.explorations.exploring.is_none() {
                 app.explore(symmetry_checked());
             }
         }

@@ -32,6 +32,9 @@ test('exploring the reading puzzle finds its six outcomes, with and without symm
     '1 drink left; Person 3 got a drink',
   ]);
   assert.deepEqual(rows.map((r) => r.unsafe), [true, true, true, false, false, false]);
+  // The outcomes come first; the genuinely different schedules are counted
+  // after, by the same worker, and fill in.
+  await page.locator('#outcomes .summary[data-traces="counted"]').waitFor();
   assert.match(await page.locator('#outcomes .summary').textContent(), /^26,190 complete schedules \(66 genuinely different, that is, not just reordering deliveries to different receivers\) end in 6 possible outcomes/);
   assert.equal(await page.locator('#outcomes .summary').getAttribute('data-symmetry'), 'true');
   // The page compares with an unreduced run by itself.
@@ -46,6 +49,32 @@ test('exploring the reading puzzle finds its six outcomes, with and without symm
   assert.deepEqual((await outcomeRows(page)).map((r) => r.what), rows.map((r) => r.what));
   // The explorer's worker is gone once it is done.
   await eventually(() => page.workers().length === 4, { what: 'only the actor workers left' });
+  await page.close();
+});
+
+test('the outcomes are shown as soon as the search is over; the count of different schedules and the points of no return fill in after', async () => {
+  const page = await open(env, 'v=1&scenario=look-before-take&people=5&drinks=4&s=');
+  // Every state the summary is drawn in, as the page draws it.
+  await page.evaluate(() => {
+    window.__summaries = [];
+    new MutationObserver(() => {
+      const summary = document.querySelector('#outcomes .summary');
+      if (!summary) return;
+      const state = `${summary.dataset.traces} ${document.querySelectorAll('#outcomes .fate-note').length}`;
+      if (window.__summaries.at(-1) !== state) window.__summaries.push(state);
+    }).observe(document.querySelector('#outcomes'), { childList: true, subtree: true, attributes: true });
+  });
+  await page.getByRole('button', { name: 'Explore every schedule' }).click();
+  // The unreduced comparison starts once they are all in (or out of time).
+  await page.locator('#outcomes .compare').filter({ hasText: / without/ }).waitFor({ timeout: 60000 });
+  const notes = await page.locator('#outcomes .fate-note').count();
+  assert.ok(notes > 0 && notes <= await page.locator('#outcomes li').count());
+  const states = await page.evaluate(() => window.__summaries);
+  assert.equal(states[0], 'counting 0', `first drawn with neither: ${states}`);
+  assert.ok(states.includes('counted 0'), `the count came before any point of no return: ${states}`);
+  assert.equal(states.at(-1), `counted ${notes}`);
+  assert.match(await page.locator('#outcomes .summary').textContent(), / genuinely different, /);
+  assert.deepEqual(page.errors, []);
   await page.close();
 });
 

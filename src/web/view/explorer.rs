@@ -14,11 +14,15 @@ use crate::{html, html_of};
 pub fn draw(doc: &Document, app: &App) {
     set(doc, "explore-progress", &progress(app));
     set(doc, "outcomes", &outcomes(app));
-    swap_buttons(doc, ("explore", "cancel-explore"), app.exploring.is_some());
+    swap_buttons(
+        doc,
+        ("explore", "cancel-explore"),
+        app.explorations.exploring.is_some(),
+    );
 }
 
 fn progress(app: &App) -> Html {
-    let Some(e) = &app.exploring else {
+    let Some(e) = &app.explorations.exploring else {
         return Html::new();
     };
     let rate = if e.elapsed_ms > 0.0 {
@@ -54,8 +58,13 @@ fn plural(n: usize) -> &'static str {
 fn outcomes(app: &App) -> Html {
     // The histogram is of the exploration the person asked for; a
     // comparison run only adds its state count.
-    let shown = app.explored.iter().rev().find(|e| !e.comparison);
-    let Some(latest) = shown.or(app.explored.last()) else {
+    let shown = app
+        .explorations
+        .explored
+        .iter()
+        .rev()
+        .find(|e| !e.comparison);
+    let Some(latest) = shown.or(app.explorations.explored.last()) else {
         return Html::new();
     };
     let s = &latest.summary;
@@ -67,6 +76,12 @@ fn outcomes(app: &App) -> Html {
         (fixed(latest.elapsed_ms, 3)),
         "\" data-symmetry=\"",
         (if s.symmetry { "true" } else { "false" }),
+        "\" data-traces=\"",
+        (match (latest.counting_traces, s.traces.as_deref()) {
+            (true, _) => "counting",
+            (false, Some(_)) => "counted",
+            (false, None) => "none",
+        }),
         "\">",
         (grouped(&s.schedules)),
         " complete schedules"
@@ -77,6 +92,11 @@ fn outcomes(app: &App) -> Html {
             " (",
             (grouped(t)),
             " genuinely different, that is, not just reordering deliveries to different receivers)"
+        );
+    } else if latest.counting_traces {
+        html!(
+            out,
+            " (counting how many are genuinely different, that is, not just reordering deliveries to different receivers…)"
         );
     }
     html!(
@@ -99,8 +119,9 @@ fn outcomes(app: &App) -> Html {
         }),
         ".</p>"
     );
-    if app.explored.len() > 1 {
+    if app.explorations.explored.len() > 1 {
         let parts: Vec<String> = app
+            .explorations
             .explored
             .iter()
             .map(|e| {
@@ -133,7 +154,7 @@ fn outcomes(app: &App) -> Html {
         );
     }
     let fix = app.scenario.fixed();
-    match (&app.fix_explored, fix) {
+    match (&app.explorations.fix_explored, fix) {
         (Some(fixed), Some(fix)) => {
             let m = fixed.summary.outcomes.len();
             html!(
@@ -160,7 +181,11 @@ fn outcomes(app: &App) -> Html {
             );
         }
         (None, Some(fix)) => {
-            let busy = app.exploring.as_ref().is_some_and(|e| !e.comparison);
+            let busy = app
+                .explorations
+                .exploring
+                .as_ref()
+                .is_some_and(|e| !e.comparison);
             html!(
                 out,
                 (histogram(s, "this")),

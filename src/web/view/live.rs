@@ -100,6 +100,7 @@ fn results(app: &App) -> Html {
         return Html::new();
     }
     let explored = app
+        .explorations
         .explored
         .iter()
         .rev()

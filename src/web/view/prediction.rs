@@ -19,6 +19,7 @@ fn predict(app: &App) -> Html {
     let candidates = s.candidates();
     let picks = app.predicted.clone().unwrap_or_default();
     let answer = app
+        .explorations
         .explored
         .iter()
         .rev()
