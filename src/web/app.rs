@@ -17,7 +17,7 @@ use std::rc::{Rc, Weak};
 
 use gloo_worker::{Spawnable, WorkerBridge};
 
-use super::actor_worker::ActorWorker;
+use super::actor_worker::ActorBridge;
 use super::challenges::{Answered, Challenges};
 use super::codec::WireCodec;
 use super::explorer_worker::{self, ExplorerWorker};
@@ -65,7 +65,7 @@ enum Request {
 
 /// One actor's worker.
 struct Slot {
-    bridge: Option<WorkerBridge<ActorWorker>>,
+    bridge: Option<ActorBridge>,
     /// The worker has started and confirmed the initial state the page
     /// took from the model.
     confirmed: bool,
@@ -402,7 +402,7 @@ impl App {
             .is_ok()
         {
             if let Some(server) = self.slots.first_mut() {
-                server.bridge = None; // gloo-worker asks the idle worker to close
+                server.bridge = None; // its worker is terminated
             }
         }
     }

@@ -7,13 +7,12 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use gloo_worker::WorkerBridge;
 use js_sys::{Function, Object, Promise, Reflect};
 
 use super::platform::now;
 use wasm_bindgen::JsValue;
 
-use super::actor_worker::{self, ActorWorker};
+use super::actor_worker::{self, ActorBridge};
 use crate::model::{ActorId, Scenario};
 use crate::wire::{FromActor, ToActor};
 
@@ -32,7 +31,7 @@ enum Phase {
 }
 
 struct Bench {
-    bridge: Option<WorkerBridge<ActorWorker>>,
+    bridge: Option<ActorBridge>,
     phase: Phase,
     warm: u32,
     round_trips: u32,

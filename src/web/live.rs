@@ -9,9 +9,7 @@
 
 use std::rc::Rc;
 
-use gloo_worker::WorkerBridge;
-
-use super::actor_worker::{self, ActorWorker};
+use super::actor_worker::{self, ActorBridge};
 use super::platform::{after, now};
 use crate::live::{Action, Run, Tally};
 use crate::model::{ActorId, Scenario, Schedule};
@@ -42,7 +40,7 @@ pub struct LiveBatch {
     pub state: LiveState,
     pub elapsed_ms: f64,
     started_ms: f64,
-    workers: Vec<WorkerBridge<ActorWorker>>,
+    workers: Vec<ActorBridge>,
     run: Run,
     /// Replies and releases handled, for the stall watchdog.
     progress: u64,

@@ -188,10 +188,10 @@ test('a worker that dies mid-batch is reported, and the page stays usable', asyn
 
 test('a worker that crashes mid-batch is named, with what went wrong', async () => {
   const { page, victim } = await batchUnderWay();
-  // It gets a message it cannot read: it panics, reports, and closes itself.
+  // It gets a message it cannot read: it reports, and closes itself.
   victim.evaluate(() => self.onmessage(new MessageEvent('message', { data: '\u0100' }))).catch(() => {});
   await page.waitForFunction(() => document.querySelector('#app').dataset.live === 'failed', null, { timeout: 15000 });
-  assert.match(await page.locator('#live-status').textContent(), /^(Fridge|Person [1-3])'s worker failed during live run \d+: it crashed \(panicked at .* cannot read; its files may be from another version of racelab\)\. It has closed itself\. Completed runs: \d+\.$/);
+  assert.match(await page.locator('#live-status').textContent(), /^(Fridge|Person [1-3])'s worker failed during live run \d+: it crashed \(the page sent a message this worker cannot read; its files may be from another version of racelab\)\. It has closed itself\. Completed runs: \d+\.$/);
   // The page goes on: the explorer and the stepper still work.
   await page.getByRole('button', { name: 'Explore every schedule' }).click();
   await page.locator('#outcomes .summary').waitFor();
