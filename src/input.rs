@@ -35,6 +35,10 @@ pub enum Action {
     ExploreIfIdle,
     CancelExplore,
     ExploreFix,
+    /// The pointer or the focus reached a button that explores (`true`):
+    /// start its worker, so the click does not wait for its code to load;
+    /// or left it unclicked (`false`): let that worker go.
+    PrepareExplorer(bool),
     /// Load a witness schedule of this scenario, or of its fixed version.
     Witness {
         fix: bool,
@@ -76,6 +80,12 @@ impl Action {
     /// its other attributes, and `server_letter` is the scenario's, for
     /// the step a Deliver button names. `None` for what is not an action
     /// (or a button whose attributes do not say which one).
+    /// What the pointer or the focus reaching (`entering`) or leaving the
+    /// button named `name` (its `data-action`) asks before any click.
+    pub fn from_approach(name: &str, entering: bool) -> Option<Action> {
+        matches!(name, "explore" | "explore-fix").then_some(Action::PrepareExplorer(entering))
+    }
+
     pub fn from_button(
         name: &str,
         attr: impl Fn(&str) -> Option<String>,

@@ -184,3 +184,23 @@ fn the_nth_delivery_counts_deliveries_not_faults() {
     }
     assert_eq!(nth_delivery(steps.iter().copied(), deliveries.len()), None);
 }
+
+/// Reaching a button that explores, before the click, gets the explorer's
+/// worker ready, and leaving it unclicked lets that worker go; no other
+/// button asks anything before its click.
+#[test]
+fn reaching_an_explore_button_prepares_its_worker() {
+    for name in ["explore", "explore-fix"] {
+        assert_eq!(
+            Action::from_approach(name, true),
+            Some(Action::PrepareExplorer(true))
+        );
+        assert_eq!(
+            Action::from_approach(name, false),
+            Some(Action::PrepareExplorer(false))
+        );
+    }
+    for other in ["deliver", "run-live", "cancel-explore", "reveal", ""] {
+        assert_eq!(Action::from_approach(other, true), None, "{other}");
+    }
+}

@@ -11,7 +11,7 @@
 //! these workers, redo these deliveries). Nothing here knows what a message
 //! means: that is the actors' code, running in the workers.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::{Rc, Weak};
 
@@ -98,6 +98,11 @@ pub struct App {
     /// The explorer's worker, alive only while it explores (and sends
     /// what follows an exploration).
     explorer: Option<WorkerBridge<ExplorerWorker>>,
+    /// An explorer worker started while the pointer or the focus is on an
+    /// Explore button, so the click finds its code loaded; let go when they
+    /// leave it unclicked. Its messages are heard once the cell holds the
+    /// generation it was given.
+    spare_explorer: Option<(WorkerBridge<ExplorerWorker>, Rc<Cell<u32>>)>,
     /// What it explored, and what it is exploring.
     pub explorations: Explorations,
     /// A link's terminate, still to come during its replay.
@@ -150,6 +155,7 @@ impl App {
                 failure: None,
                 serial: 0,
                 explorer: None,
+                spare_explorer: None,
                 explorations: Explorations::default(),
                 pending_terminate: None,
                 predicted: None,
@@ -238,6 +244,7 @@ impl App {
     pub fn live_workers(&self) -> usize {
         self.slots.iter().filter(|s| s.bridge.is_some()).count()
             + usize::from(self.explorer.is_some())
+            + usize::from(self.spare_explorer.is_some())
             + usize::from(self.fate_worker.is_some())
             + self.live.workers()
     }
@@ -448,7 +455,13 @@ impl App {
                 if let Some(old) = self.explorer.take() {
                     old.send(ToExplorer::Cancel);
                 }
-                self.explorer = Some(self.spawn_explorer(generation, request));
+                let (bridge, of) = self
+                    .spare_explorer
+                    .take()
+                    .unwrap_or_else(|| self.spawn_explorer());
+                of.set(generation);
+                bridge.send(request);
+                self.explorer = Some(bridge);
             }
             Some(Order::Cancel) => {
                 // The cancel goes through the worker's channel, then its
@@ -461,23 +474,35 @@ impl App {
         }
     }
 
-    /// An explorer worker, given its first request; what it sends goes to
-    /// [`App::on_explorer`] with `generation`. (One way to spawn one, for
-    /// explorations and points of no return alike: each spawning site
-    /// would add its own copy of gloo-worker's glue to the page's wasm.)
-    fn spawn_explorer(&self, generation: u32, first: ToExplorer) -> WorkerBridge<ExplorerWorker> {
+    /// The pointer or the focus reached an Explore button (`true`), or
+    /// left it unclicked: its worker starts now, or goes.
+    pub fn prepare_explorer(&mut self, wanted: bool) {
+        if !wanted {
+            self.spare_explorer = None; // the worker closes
+        } else if self.spare_explorer.is_none() {
+            self.spare_explorer = Some(self.spawn_explorer());
+        }
+    }
+
+    /// An explorer worker; what it sends goes to [`App::on_explorer`] with
+    /// the generation in the cell, set when it is given its request (until
+    /// then it sends nothing). One way to spawn one, for explorations and
+    /// points of no return alike: each spawning site would add its own copy
+    /// of gloo-worker's glue to the page's wasm.
+    fn spawn_explorer(&self) -> (WorkerBridge<ExplorerWorker>, Rc<Cell<u32>>) {
         let me = self.me.clone();
+        let of = Rc::new(Cell::new(u32::MAX));
+        let generation = of.clone();
         let bridge = ExplorerWorker::spawner()
             .encoding::<WireCodec>()
             .with_loader(true)
             .callback(move |msg| {
                 if let Some(app) = me.upgrade() {
-                    App::update(&app, |app| app.on_explorer(generation, msg));
+                    App::update(&app, |app| app.on_explorer(generation.get(), msg));
                 }
             })
             .spawn(&super::platform::analysis_url(explorer_worker::NAME));
-        bridge.send(first);
-        bridge
+        (bridge, of)
     }
 
     /// Stops an exploration under way.
@@ -545,14 +570,13 @@ impl App {
         if !finished || run.is_empty() {
             return;
         }
-        let bridge = self.spawn_explorer(
-            self.fate_generation,
-            ToExplorer::Fate {
-                scenario: self.scenario.clone(),
-                schedule: run.clone(),
-                max_states: FATE_MAX_STATES,
-            },
-        );
+        let (bridge, of) = self.spawn_explorer();
+        of.set(self.fate_generation);
+        bridge.send(ToExplorer::Fate {
+            scenario: self.scenario.clone(),
+            schedule: run.clone(),
+            max_states: FATE_MAX_STATES,
+        });
         self.fate_worker = Some(bridge);
         self.fate = Some(RunFate {
             scenario: self.scenario.clone(),

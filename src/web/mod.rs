@@ -158,6 +158,7 @@ pub fn apply(shared: &Shared, action: Action) {
             }
         }
         Action::CancelExplore => app.cancel_explore(),
+        Action::PrepareExplorer(wanted) => app.prepare_explorer(wanted),
         Action::ExploreFix => app.explore_fix(),
         Action::Witness { fix, schedule } => {
             let scenario = match fix {
@@ -215,6 +216,28 @@ pub fn start() {
         listen(&doc, "click", move |event| {
             let target = event.target().and_then(|t| t.dyn_into::<Element>().ok());
             if let Some(action) = target.and_then(|t| clicked(&shared, &t)) {
+                apply(&shared, action);
+            }
+        });
+    }
+    // The pointer or the focus on a button, before any click.
+    for (event, entering) in [
+        ("pointerover", true),
+        ("focusin", true),
+        ("pointerout", false),
+        ("focusout", false),
+    ] {
+        let shared = shared.clone();
+        listen(&doc, event, move |event| {
+            let action = event
+                .target()
+                .and_then(|t| t.dyn_into::<Element>().ok())
+                .and_then(|t| t.closest("[data-action]").ok().flatten())
+                .and_then(|b| b.get_attribute("data-action"))
+                .and_then(|name| Action::from_approach(&name, entering));
+            // Focus can move while the page redraws: then the app is busy,
+            // and the click will start the worker itself.
+            if let Some(action) = action.filter(|_| shared.try_borrow_mut().is_ok()) {
                 apply(&shared, action);
             }
         });

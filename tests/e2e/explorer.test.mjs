@@ -10,6 +10,12 @@ before(async () => { env = await start(); });
 after(async () => { await env?.close(); });
 
 const explored = (page) => page.locator('#outcomes .summary').waitFor({ timeout: 30000 });
+/** The pointer and the focus leave every button: an Explore button under
+ * either keeps a worker ready for its click. */
+const leave = async (page) => {
+  await page.mouse.move(0, 0);
+  await page.evaluate(() => document.activeElement?.blur());
+};
 const outcomeRows = (page) =>
   page.locator('#outcomes li').evaluateAll((lis) => lis.map((li) => ({
     what: li.querySelector('.what').textContent,
@@ -39,6 +45,8 @@ test('exploring the reading puzzle finds its six outcomes, with and without symm
   assert.equal(await page.locator('#outcomes .summary').getAttribute('data-symmetry'), 'true');
   // The page compares with an unreduced run by itself.
   await page.locator('#outcomes .compare').filter({ hasText: /^States explored: \d+ with symmetry reduction · 324 without\.$/ }).waitFor();
+  // The pointer leaves Explore (on it, a worker waits for the next click).
+  await leave(page);
   await eventually(() => page.workers().length === 4, { what: 'the comparison finished' });
 
   await page.getByRole('checkbox', { name: /Symmetry reduction/ }).uncheck();
@@ -48,6 +56,7 @@ test('exploring the reading puzzle finds its six outcomes, with and without symm
   assert.match(await page.locator('#outcomes .compare').textContent(), /States explored: \d+ with symmetry reduction · 324 without\./);
   assert.deepEqual((await outcomeRows(page)).map((r) => r.what), rows.map((r) => r.what));
   // The explorer's worker is gone once it is done.
+  await leave(page);
   await eventually(() => page.workers().length === 4, { what: 'only the actor workers left' });
   await page.close();
 });
@@ -74,6 +83,34 @@ test('the outcomes are shown as soon as the search is over; the count of differe
   assert.ok(states.includes('counted 0'), `the count came before any point of no return: ${states}`);
   assert.equal(states.at(-1), `counted ${notes}`);
   assert.match(await page.locator('#outcomes .summary').textContent(), / genuinely different, /);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('the explorer\'s worker starts when the pointer or the focus reaches Explore, the click uses it, and leaving unclicked lets it go', async () => {
+  const page = await open(env);
+  const actors = page.workers().length;
+  const button = page.getByRole('button', { name: 'Explore every schedule' });
+  await button.hover();
+  await eventually(() => page.workers().length === actors + 1, { what: 'a worker started on approach' });
+  // Leaving unclicked lets it go; the focus, like the pointer, starts one.
+  await page.mouse.move(0, 0);
+  await eventually(() => page.workers().length === actors, { what: 'the unused worker gone' });
+  await button.focus();
+  await eventually(() => page.workers().length === actors + 1, { what: 'a worker started on focus' });
+  await button.hover();
+  await page.waitForTimeout(200);
+  assert.equal(page.workers().length, actors + 1, 'one at a time');
+  // The click takes the waiting worker: from the click on, the one worker
+  // started is the unreduced comparison's.
+  let started = 0;
+  page.on('worker', () => { started += 1; });
+  await button.click();
+  await leave(page);
+  await page.locator('#outcomes .summary').waitFor({ timeout: 30000 });
+  await page.locator('#outcomes .compare').filter({ hasText: / without/ }).waitFor({ timeout: 30000 });
+  assert.equal(started, 1, 'only the comparison started a worker');
+  await eventually(() => page.workers().length === actors, { what: 'every explorer worker closed' });
   assert.deepEqual(page.errors, []);
   await page.close();
 });
@@ -110,6 +147,7 @@ test('a long exploration shows progress, and Cancel stops it and its worker', as
   await page.getByRole('button', { name: 'Cancel' }).click();
   assert.equal(await page.locator('#explore-progress').textContent(), '');
   assert.equal(await page.locator('#outcomes li').count(), 0);
+  await leave(page);
   await eventually(() => page.workers().length === 9, { what: 'the explorer worker closed' });
   await page.close();
 });
