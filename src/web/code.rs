@@ -3,7 +3,7 @@
 //! The region shows the running protocol's source exactly, with line
 //! numbers and the colours of [`crate::lang::highlight`]; the lines the last
 //! delivery ran (worked out here with the model, from the world before it)
-//! are `<mark>`ed. The editor is a plain `<textarea>` with a gutter: no
+//! are marked (class `ran`) in place, so the source is drawn once. The editor is a plain `<textarea>` with a gutter: no
 //! code-editor library, to stay within the page's download budget. A
 //! source is only ever compiled and interpreted, whoever wrote it; every
 //! piece of it drawn is escaped.
@@ -71,7 +71,7 @@ pub fn ran_words(lines: &[u32]) -> String {
 }
 
 /// The source as HTML: one element per line, numbered by `data-n`, the
-/// lines in `marked` as `<mark>`. Every piece is escaped.
+/// lines in `marked` of class `ran`. Every piece is escaped.
 pub fn code_html(source: &str, marked: &[u32]) -> Html {
     let mut out = Html::new();
     for (i, pieces) in highlight_lines(source).iter().enumerate() {
@@ -79,8 +79,12 @@ pub fn code_html(source: &str, marked: &[u32]) -> Html {
         let mark = marked.binary_search(&n).is_ok();
         html!(
             out,
-            (Html::markup(if mark { "<mark" } else { "<span" })),
-            " class=\"ln\" id=\"code-L",
+            (Html::markup(if mark {
+                "<span class=\"ln ran\""
+            } else {
+                "<span class=\"ln\""
+            })),
+            " id=\"code-L",
             (n),
             "\" data-n=\"",
             (n),
@@ -92,14 +96,15 @@ pub fn code_html(source: &str, marked: &[u32]) -> Html {
                 None => out.push_text(text),
             }
         }
-        out.push_markup(if mark { "</mark>" } else { "</span>" });
+        out.push_markup("</span>");
     }
     out
 }
 
 /// Draws the code region, unless it already shows this protocol with these
-/// lines marked; then scrolls the first marked line into the region's view
-/// (the region only, not the page).
+/// lines marked: when only the marks change (every delivery), they move in
+/// place, and the source stays as drawn. Then scrolls the first marked line
+/// into the region's view (the region only, not the page).
 pub fn draw(doc: &Document, app: &App, marked: &[u32]) {
     let source = source(app);
     let key = (
@@ -107,18 +112,34 @@ pub fn draw(doc: &Document, app: &App, marked: &[u32]) {
         marked.to_vec(),
         source.is_ok(),
     );
-    if DRAWN.with_borrow(|d| d.as_ref() == Some(&key)) {
+    let drawn = DRAWN.with_borrow(|d| d.clone());
+    if drawn.as_ref() == Some(&key) {
         return;
     }
     let Some(region) = doc.get_element_by_id("code") else {
         return;
     };
-    match &source {
-        Ok(source) => replace(&region, &code_html(source, marked)),
-        Err(why) => replace(&region, &html_of!("<p class=\"loading\">", (why), "</p>")),
+    match (&source, drawn) {
+        (Ok(_), Some((protocol, old, true))) if protocol == key.0 => {
+            // The same source: only the marks move.
+            for n in old.iter().filter(|n| marked.binary_search(n).is_err()) {
+                set_ran(doc, *n, false);
+            }
+            for n in marked.iter().filter(|n| old.binary_search(n).is_err()) {
+                set_ran(doc, *n, true);
+            }
+            show_next(app, doc, None);
+        }
+        (Ok(source), _) => {
+            replace(&region, &code_html(source, marked));
+            NEXT.with_borrow_mut(Vec::clear);
+        }
+        (Err(why), _) => {
+            replace(&region, &html_of!("<p class=\"loading\">", (why), "</p>"));
+            NEXT.with_borrow_mut(Vec::clear);
+        }
     }
     DRAWN.set(Some(key));
-    NEXT.with_borrow_mut(Vec::clear);
     if let Some(name) = doc.get_element_by_id("code-name") {
         let p = &app.scenario.protocol;
         let text = if app.scenario.is_builtin() {
@@ -126,16 +147,30 @@ pub fn draw(doc: &Document, app: &App, marked: &[u32]) {
         } else {
             format!("{}.{}, your own: not built in", p.name, lang::EXTENSION)
         };
-        name.set_text_content(Some(&text));
-    }
-    if let Some(first) = marked.first() {
-        if let Some(line) = doc
-            .get_element_by_id(&format!("code-L{first}"))
-            .and_then(|e| e.dyn_into::<HtmlElement>().ok())
-        {
-            let top = line.offset_top() - region.client_height() / 3;
-            region.set_scroll_top(top.max(0));
+        if name.text_content().as_deref() != Some(text.as_str()) {
+            name.set_text_content(Some(&text));
         }
+    }
+    if let Some(&first) = marked.first() {
+        // At the next frame, once the whole page is redrawn: reading the
+        // line's place now would lay the page out one more time.
+        let doc = doc.clone();
+        super::platform::at_next_frame(move || {
+            let line = doc
+                .get_element_by_id(&format!("code-L{first}"))
+                .and_then(|e| e.dyn_into::<HtmlElement>().ok());
+            if let (Some(line), Some(region)) = (line, doc.get_element_by_id("code")) {
+                let top = line.offset_top() - region.client_height() / 3;
+                region.set_scroll_top(top.max(0));
+            }
+        });
+    }
+}
+
+/// Marks line `n` of the code region as run by the last delivery, or not.
+fn set_ran(doc: &Document, n: u32, ran: bool) {
+    if let Some(el) = doc.get_element_by_id(&format!("code-L{n}")) {
+        let _ = el.class_list().toggle_with_force("ran", ran);
     }
 }
 

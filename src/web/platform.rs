@@ -122,9 +122,9 @@ pub fn open_help() {
 /// animation-frame callback runs after that frame's paint), or after 200 ms
 /// if no frame comes (a page loaded in a background tab).
 pub fn after_next_frame(f: impl FnOnce() + 'static) {
-    let Some(window) = web_sys::window() else {
+    if web_sys::window().is_none() {
         return f();
-    };
+    }
     // Whichever comes first runs `f`; the other finds it gone.
     let f = Rc::new(RefCell::new(Some(f)));
     let run = move || {
@@ -134,8 +134,23 @@ pub fn after_next_frame(f: impl FnOnce() + 'static) {
     };
     let run_too = run.clone();
     after(200, run);
-    let after_paint = Closure::once_into_js(move || after(0, run_too));
-    let _ = window.request_animation_frame(after_paint.unchecked_ref());
+    at_next_frame(move || after(0, run_too));
+}
+
+/// Runs `f` at the start of the next frame, before its layout: reading
+/// layout there costs the one layout the frame does anyway, where reading
+/// it while the page is still being redrawn costs one more. Lost if no
+/// frame comes (a background tab), like the frame itself.
+pub fn at_next_frame(f: impl FnOnce() + 'static) {
+    at_next_frame_boxed(Box::new(f));
+}
+
+/// [`at_next_frame`]'s one instantiation of the JavaScript closure glue.
+fn at_next_frame_boxed(f: Box<dyn FnOnce()>) {
+    if let Some(window) = web_sys::window() {
+        let callback = Closure::once_into_js(f);
+        let _ = window.request_animation_frame(callback.unchecked_ref());
+    }
 }
 
 /// Offers `text` as a download called `name`, through a Blob URL: no

@@ -26,7 +26,7 @@ const v2 = (source, rest = '&s=') => `v=2&src=${deflateRawSync(Buffer.from(sourc
 /** The code region's text, line by line, and the numbers of the marked lines. */
 const code = (page) => page.evaluate(() => ({
   text: [...document.querySelectorAll('#code .ln')].map((l) => l.textContent).join('\n'),
-  marked: [...document.querySelectorAll('#code mark.ln')].map((l) => Number(l.dataset.n)),
+  marked: [...document.querySelectorAll('#code .ln.ran')].map((l) => Number(l.dataset.n)),
   next: [...document.querySelectorAll('#code .ln.next')].map((l) => Number(l.dataset.n)),
 }));
 
@@ -66,6 +66,9 @@ test('a delivery marks the lines it ran; pointing at Deliver shows the handler i
   const page = await open(env);
   const src = file('look-before-take');
   assert.deepEqual((await code(page)).marked, []);
+  // The source is drawn once: deliveries move the marks in place.
+  await page.evaluate(() => document.querySelectorAll('#code .ln').forEach((l) => { l.drawnOnce = true; }));
+  const drawnOnce = () => page.evaluate(() => [...document.querySelectorAll('#code .ln')].every((l) => l.drawnOnce));
   await deliver(page, 'look', P(1), F);
   const header = lineOf(src, 'on drink(n) {');
   assert.deepEqual((await code(page)).marked, [header, header + 1, header + 2, header + 3]);
@@ -82,6 +85,13 @@ test('a delivery marks the lines it ran; pointing at Deliver shows the handler i
   assert.deepEqual(marked, [looking, lineOf(src, 'if left > 1'), lineOf(src, 'send fridge drink(1)'), lineOf(src, 'goto taking')]);
   // The marked line is in the region's view.
   assert.ok(await page.locator(`#code-L${marked[0]}`).isVisible());
+  await eventually(() => page.evaluate((n) => {
+    const line = document.getElementById(`code-L${n}`);
+    const region = document.getElementById('code');
+    const top = line.offsetTop - region.scrollTop;
+    return top >= 0 && top + line.offsetHeight <= region.clientHeight;
+  }, marked[0]), { what: 'the region scrolled to the marked line' });
+  assert.ok(await drawnOnce(), 'no line of the source was drawn again');
   // Focus does what hovering does.
   await page.mouse.move(0, 0);
   await deliverButton(page, 'look', P(2), F).focus();
