@@ -132,6 +132,8 @@ pub struct App {
     /// Where this play pauses by itself (the point of no return, if asked).
     play_stop: Option<usize>,
     play_generation: u32,
+    /// A redraw is asked of the next frame (see [`App::update`]).
+    redraw_at_frame: bool,
     /// Presenter or embed mode, as the link says (see `hall.rs`).
     pub mode: Option<crate::permalink::Mode>,
 }
@@ -179,20 +181,46 @@ impl App {
                 playing: false,
                 play_stop: None,
                 play_generation: 0,
+                redraw_at_frame: false,
                 mode: None,
             })
         })
     }
 
     /// Runs `f` on the app, then redraws. The one way in from events.
+    ///
+    /// While a worker's answer is awaited (a delivery, a restore), the
+    /// redraw waits for the next frame: the answer nearly always comes
+    /// first (a round trip is well under a millisecond), and then one
+    /// redraw shows it answered, where two (the request, the answer) cost
+    /// the page a layout more and the answer the wait for it. An answer
+    /// slower than a frame is drawn as awaited at that frame.
     pub fn update(shared: &Shared, f: impl FnOnce(&mut App)) {
-        let on_change = {
+        let (on_change, wait) = {
             let mut app = shared.borrow_mut();
             f(&mut app);
             app.follow_fate();
-            app.on_change.clone()
+            (app.on_change.clone(), app.awaiting_answer())
         };
-        on_change(&shared.borrow());
+        if !wait {
+            return on_change(&shared.borrow());
+        }
+        if std::mem::replace(&mut shared.borrow_mut().redraw_at_frame, true) {
+            return; // already asked for
+        }
+        let me = Rc::downgrade(shared);
+        super::platform::at_next_frame(move || {
+            let Some(shared) = me.upgrade() else { return };
+            let waiting = {
+                let mut app = shared.borrow_mut();
+                app.redraw_at_frame = false;
+                app.awaiting_answer()
+            };
+            // Otherwise the answer came, and was drawn.
+            if waiting {
+                on_change(&shared.borrow());
+            }
+        });
     }
 
     /// Starts `total` live runs of the current scenario, each message
