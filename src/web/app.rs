@@ -75,10 +75,14 @@ struct Slot {
     awaiting: VecDeque<(u64, Request)>,
 }
 
+/// What the page does after each update: draw itself (`true`), or only
+/// mark its state (`false`: the redraw waits for the next frame).
+pub type OnChange = Rc<dyn Fn(&App, bool)>;
+
 pub struct App {
     pub(super) me: Weak<RefCell<App>>,
     /// Called after every change, to redraw.
-    pub(super) on_change: Rc<dyn Fn(&App)>,
+    pub(super) on_change: OnChange,
     pub scenario: Scenario,
     pub system: System,
     /// Bumped whenever the workers are replaced; replies from older
@@ -139,7 +143,7 @@ pub struct App {
 }
 
 impl App {
-    pub fn new(on_change: Rc<dyn Fn(&App)>) -> Shared {
+    pub fn new(on_change: OnChange) -> Shared {
         let scenario = Scenario::default();
         let scenario_name = scenario.name().to_string();
         let system = scenario.system();
@@ -203,8 +207,9 @@ impl App {
             (app.on_change.clone(), app.awaiting_answer())
         };
         if !wait {
-            return on_change(&shared.borrow());
+            return on_change(&shared.borrow(), true);
         }
+        on_change(&shared.borrow(), false);
         if std::mem::replace(&mut shared.borrow_mut().redraw_at_frame, true) {
             return; // already asked for
         }
@@ -218,7 +223,7 @@ impl App {
             };
             // Otherwise the answer came, and was drawn.
             if waiting {
-                on_change(&shared.borrow());
+                on_change(&shared.borrow(), true);
             }
         });
     }

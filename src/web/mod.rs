@@ -203,9 +203,13 @@ pub fn start() {
     }
     install_panic_hook();
     let Some(doc) = window.document() else { return };
-    let shared = App::new(Rc::new(|app: &App| {
-        view::render(app);
-        links::write_permalink(app);
+    let shared = App::new(Rc::new(|app: &App, draw: bool| {
+        if draw {
+            view::render(app);
+            links::write_permalink(app);
+        } else if let Some(doc) = web_sys::window().and_then(|w| w.document()) {
+            view::mark_state(&doc, app);
+        }
     }));
     if let Some(boot) = doc.get_element_by_id("boot") {
         boot.remove();

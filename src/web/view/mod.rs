@@ -26,6 +26,28 @@ thread_local! {
     static INTERACTIVE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
 }
 
+/// The page's state as the root's attributes (how many deliveries, busy,
+/// ready, the workers started), for scripts and tests. Written at every
+/// update, also when the redraw waits for the next frame, so they are
+/// never behind.
+pub fn mark_state(doc: &web_sys::Document, app: &App) {
+    if let Some(root) = doc.get_element_by_id("app") {
+        set_attr(&root, "data-deliveries", &app.timeline.len().to_string());
+        set_attr(
+            &root,
+            "data-busy",
+            if app.busy() { "true" } else { "false" },
+        );
+        set_attr(&root, "data-ready", "");
+        let confirmed = app.workers_confirmed();
+        set_attr(
+            &root,
+            "data-workers-started",
+            if confirmed { "true" } else { "false" },
+        );
+    }
+}
+
 /// Redraws every region from `app`. Keeps keyboard focus sensible: if focus
 /// was on a button that the redraw replaced, it moves to the first Deliver
 /// button, or to the status when there is none.
@@ -73,21 +95,7 @@ pub fn render(app: &App) {
             }
         });
     }
-    if let Some(root) = doc.get_element_by_id("app") {
-        set_attr(&root, "data-deliveries", &app.timeline.len().to_string());
-        set_attr(
-            &root,
-            "data-busy",
-            if app.busy() { "true" } else { "false" },
-        );
-        set_attr(&root, "data-ready", "");
-        let confirmed = app.workers_confirmed();
-        set_attr(
-            &root,
-            "data-workers-started",
-            if confirmed { "true" } else { "false" },
-        );
-    }
+    mark_state(&doc, app);
     if focus_was_in_flight
         && doc
             .active_element()
