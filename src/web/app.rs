@@ -200,9 +200,15 @@ impl App {
     /// the page a layout more and the answer the wait for it. An answer
     /// slower than a frame is drawn as awaited at that frame.
     pub fn update(shared: &Shared, f: impl FnOnce(&mut App)) {
+        f(&mut shared.borrow_mut());
+        App::updated(shared);
+    }
+
+    /// The rest of [`App::update`], once for all its callers (it is
+    /// generic, and instantiated for each).
+    fn updated(shared: &Shared) {
         let (on_change, wait) = {
             let mut app = shared.borrow_mut();
-            f(&mut app);
             app.follow_fate();
             (app.on_change.clone(), app.awaiting_answer())
         };
