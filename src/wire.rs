@@ -10,7 +10,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::explore::{explain, fate_with, Fate, Report};
+use crate::explore::{explain, fate_with, Fate, FateError, Options, Report, Search, TraceCount};
 use crate::lang::diag::Diagnostic;
 use crate::lang::RunError;
 use crate::model::{
@@ -313,6 +313,17 @@ pub struct AlternativeSummary {
 }
 
 impl FateSummary {
+    /// The point of no return of `schedule`, a finished run of `scenario`,
+    /// searched within `max_states`.
+    pub fn find(
+        scenario: &Scenario,
+        schedule: &Schedule,
+        max_states: u32,
+    ) -> Result<FateSummary, FateError> {
+        let fate = fate_with(scenario, schedule, max_states as usize)?;
+        Ok(FateSummary::new(scenario, schedule, &fate))
+    }
+
     pub fn new(scenario: &Scenario, schedule: &Schedule, fate: &Fate) -> FateSummary {
         let system = scenario.system();
         let alternative = fate.alternative.as_ref().map(|a| {
@@ -345,6 +356,138 @@ impl FateSummary {
     }
 }
 
+/// After an exploration's outcomes have gone to the page, the witnesses'
+/// points of no return are found and sent until this much time has gone,
+/// each search within [`WITNESS_MAX_STATES`]; the page asks for any other
+/// once its witness is loaded.
+pub const WITNESS_FATES_MS: f64 = 1500.0;
+pub const WITNESS_MAX_STATES: u32 = 300_000;
+
+/// What the explorer's worker does for one [`ToExplorer::Explore`], a slice
+/// at a time: the search, with `Progress` after each slice; `Done` with
+/// the outcomes; one `Traces`; then `Fates` until the witnesses are done
+/// or [`WITNESS_FATES_MS`] have gone. The worker only keeps time and
+/// yields between slices (so a cancel gets in); the tests drive the same
+/// job with a clock of their own.
+pub struct ExplorerJob {
+    work: Work,
+    started: Option<f64>,
+}
+
+enum Work {
+    Search {
+        search: Box<Search>,
+        scenario: Scenario,
+        max_states: u32,
+    },
+    Follow {
+        traces: Option<TraceCount>,
+        fates: Option<WitnessFates>,
+        fates_until: Option<f64>,
+    },
+    Over,
+}
+
+impl ExplorerJob {
+    pub fn new(scenario: Scenario, reduce: bool, max_states: u32) -> ExplorerJob {
+        let options = Options {
+            symmetry: reduce,
+            partial_order: reduce,
+            max_states: max_states as usize,
+        };
+        ExplorerJob {
+            work: Work::Search {
+                search: Box::new(Search::new(&scenario, &options)),
+                scenario,
+                max_states,
+            },
+            started: None,
+        }
+    }
+
+    /// Works for `slice_ms` by `clock` (milliseconds), and says what to
+    /// send; `None` once there is nothing left to do.
+    pub fn slice(&mut self, clock: &mut dyn FnMut() -> f64, slice_ms: f64) -> Option<FromExplorer> {
+        let start = clock();
+        let started = *self.started.get_or_insert(start);
+        let slice_end = start + slice_ms;
+        match &mut self.work {
+            Work::Search { search, .. } => {
+                let mut over = false;
+                while !over && clock() < slice_end {
+                    over = search.run(2048);
+                }
+                let elapsed_ms = clock() - started;
+                if !over {
+                    let p = search.progress();
+                    return Some(FromExplorer::Progress {
+                        states: p.states,
+                        transitions: p.transitions,
+                        elapsed_ms,
+                    });
+                }
+                let Work::Search {
+                    search,
+                    scenario,
+                    max_states,
+                } = std::mem::replace(&mut self.work, Work::Over)
+                else {
+                    return None;
+                };
+                let (report, traces) = (*search).finish_outcomes();
+                let summary = Summary::new(scenario, max_states, &report);
+                let fates = summary
+                    .complete
+                    .then(|| WitnessFates::new(&summary, max_states.min(WITNESS_MAX_STATES)))
+                    .filter(|f| f.left() > 0);
+                let done = FromExplorer::Done {
+                    summary,
+                    elapsed_ms,
+                    traces_follow: traces.is_some(),
+                    fates_follow: fates.is_some(),
+                };
+                if traces.is_some() || fates.is_some() {
+                    self.work = Work::Follow {
+                        traces,
+                        fates,
+                        fates_until: None,
+                    };
+                }
+                Some(done)
+            }
+            Work::Follow {
+                traces,
+                fates,
+                fates_until,
+            } => {
+                // The count is one search, not sliced: a slice of its own.
+                if let Some(count) = traces.take() {
+                    if fates.is_none() {
+                        self.work = Work::Over;
+                    }
+                    let traces = count.count().map(|c| c.to_string());
+                    return Some(FromExplorer::Traces { traces });
+                }
+                let witnesses = fates.as_mut()?;
+                let until = *fates_until.get_or_insert(start + WITNESS_FATES_MS);
+                let mut found = Vec::new();
+                while clock() < slice_end.min(until) {
+                    match witnesses.next() {
+                        Some(fate) => found.push(fate),
+                        None => break,
+                    }
+                }
+                let more = witnesses.left() > 0 && clock() < until;
+                if !more {
+                    self.work = Work::Over;
+                }
+                Some(FromExplorer::Fates { found, more })
+            }
+            Work::Over => None,
+        }
+    }
+}
+
 /// The points of no return of a summary's witnesses, in the outcomes'
 /// order, one search at a time: the explorer's worker sends the outcomes
 /// first and these after, a few per slice, so the page shows the outcomes
@@ -352,7 +495,7 @@ impl FateSummary {
 /// `max_states`) is skipped; the page asks for it once it is loaded.
 pub struct WitnessFates {
     scenario: Scenario,
-    max_states: usize,
+    max_states: u32,
     pending: std::vec::IntoIter<(u32, Schedule)>,
 }
 
@@ -368,7 +511,7 @@ impl WitnessFates {
             .collect();
         WitnessFates {
             scenario: summary.scenario.clone(),
-            max_states: max_states as usize,
+            max_states,
             pending: pending.into_iter(),
         }
     }
@@ -383,12 +526,11 @@ impl Iterator for WitnessFates {
     type Item = (u32, FateSummary);
 
     fn next(&mut self) -> Option<(u32, FateSummary)> {
-        for (i, schedule) in self.pending.by_ref() {
-            if let Ok(fate) = fate_with(&self.scenario, &schedule, self.max_states) {
-                return Some((i, FateSummary::new(&self.scenario, &schedule, &fate)));
-            }
-        }
-        None
+        let scenario = &self.scenario;
+        let max_states = self.max_states;
+        self.pending.by_ref().find_map(|(i, schedule)| {
+            Some((i, FateSummary::find(scenario, &schedule, max_states).ok()?))
+        })
     }
 }
 

@@ -1,13 +1,13 @@
 //! The page's explorations, driven by the messages the explorer's worker
-//! sends, built from real explorations: the outcomes shown at `Done`, the
+//! sends (its own job, run here with a clock of the test's): the outcomes shown at `Done`, the
 //! traces and points of no return put in place as they follow, the
 //! comparison started only when nothing more follows, and stale or foreign
 //! messages ignored.
 
 use racelab::explorations::{Explorations, Order, COMPARE_MAX_STATES, PAGE_MAX_STATES};
-use racelab::explore::{explore, Options, Search};
+use racelab::explore::{explore, Options};
 use racelab::model::Scenario;
-use racelab::wire::{FromExplorer, Summary, ToExplorer, WitnessFates};
+use racelab::wire::{ExplorerJob, FromExplorer, ToExplorer};
 
 fn scenario(name: &str, params: &[(&str, i64)]) -> Scenario {
     let mut s = Scenario::builtin(name).unwrap_or_else(|| panic!("no built-in {name}"));
@@ -17,9 +17,8 @@ fn scenario(name: &str, params: &[(&str, i64)]) -> Scenario {
     s
 }
 
-/// What the worker sends for `request`, as the explorer's worker does:
-/// `Done` with the outcomes, then the traces, then the points of no return
-/// one per message.
+/// What the explorer's worker sends for `request`: the worker's own job,
+/// driven by a clock that moves a millisecond each time it is read.
 fn worker_replies(request: &ToExplorer) -> Vec<FromExplorer> {
     let ToExplorer::Explore {
         scenario,
@@ -29,39 +28,13 @@ fn worker_replies(request: &ToExplorer) -> Vec<FromExplorer> {
     else {
         panic!("not an exploration: {request:?}");
     };
-    let options = Options {
-        symmetry: *reduce,
-        partial_order: *reduce,
-        max_states: *max_states as usize,
+    let mut job = ExplorerJob::new(scenario.clone(), *reduce, *max_states);
+    let mut t = 0.0;
+    let mut clock = move || {
+        t += 1.0;
+        t
     };
-    let mut search = Search::new(scenario, &options);
-    while !search.run(4096) {}
-    let (report, traces) = search.finish_outcomes();
-    let summary = Summary::new(scenario.clone(), *max_states, &report);
-    let fates: Vec<_> = if summary.complete {
-        WitnessFates::new(&summary, *max_states).collect()
-    } else {
-        Vec::new()
-    };
-    let mut replies = vec![FromExplorer::Done {
-        summary,
-        elapsed_ms: 1.0,
-        traces_follow: traces.is_some(),
-        fates_follow: !fates.is_empty(),
-    }];
-    if let Some(t) = traces {
-        replies.push(FromExplorer::Traces {
-            traces: t.count().map(|c| c.to_string()),
-        });
-    }
-    let n = fates.len();
-    for (k, fate) in fates.into_iter().enumerate() {
-        replies.push(FromExplorer::Fates {
-            found: vec![fate],
-            more: k + 1 < n,
-        });
-    }
-    replies
+    std::iter::from_fn(|| job.slice(&mut clock, 40.0)).collect()
 }
 
 fn started(order: Order) -> (u32, ToExplorer) {

@@ -1,5 +1,5 @@
-//! The explorer's Web Worker: runs [`Search`] in slices of about 40 ms,
-//! reporting progress after each and yielding to the worker's event loop in
+//! The explorer's Web Worker: runs an [`ExplorerJob`] in slices of about
+//! 40 ms, sending what each says and yielding to the worker's event loop in
 //! between, so a cancel gets through and the page never waits on it.
 
 use gloo_worker::{HandlerId, Registrable, Worker, WorkerScope};
@@ -8,9 +8,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use web_sys::MessageChannel;
 
 use super::codec::WireCodec;
-use crate::explore::{fate_with, Options, Search, TraceCount};
-use crate::model::Scenario;
-use crate::wire::{FateSummary, FromExplorer, Summary, ToExplorer, WitnessFates};
+use crate::wire::{ExplorerJob, FateSummary, FromExplorer, ToExplorer};
 
 /// The worker's name for static/worker-loader.js.
 pub const NAME: &str = "explorer";
@@ -18,34 +16,10 @@ pub const NAME: &str = "explorer";
 /// How long one slice runs before the worker reports and yields.
 const SLICE_MS: f64 = 40.0;
 
-/// After an exploration's outcomes have gone to the page, the witnesses'
-/// points of no return are found and sent until this much time has gone,
-/// each search within [`WITNESS_MAX_STATES`]; the page asks for any other
-/// once its witness is loaded.
-const WITNESS_FATES_MS: f64 = 1500.0;
-const WITNESS_MAX_STATES: u32 = 300_000;
-
+/// An exploration under way: what it does is [`ExplorerJob`]'s.
 struct Job {
-    work: Work,
+    job: ExplorerJob,
     to: HandlerId,
-    started: f64,
-}
-
-/// What a job is doing: searching, then (for a complete search) finding
-/// the witnesses' points of no return after the outcomes have gone.
-enum Work {
-    Search {
-        search: Box<Search>,
-        scenario: Scenario,
-        max_states: u32,
-    },
-    /// After `Done`: count the genuinely different schedules, then find the
-    /// witnesses' points of no return until `fates_until`.
-    Follow {
-        traces: Option<TraceCount>,
-        fates: Option<WitnessFates>,
-        fates_until: Option<f64>,
-    },
 }
 
 pub struct ExplorerWorker {
@@ -94,104 +68,12 @@ impl Worker for ExplorerWorker {
 
     fn update(&mut self, scope: &WorkerScope<Self>, Tick::Slice: Tick) {
         let Some(job) = self.job.as_mut() else { return };
-        let slice_end = now() + SLICE_MS;
-        match &mut job.work {
-            Work::Search { search, .. } => {
-                let mut over = false;
-                while !over && now() < slice_end {
-                    over = search.run(2048);
-                }
-                let elapsed_ms = now() - job.started;
-                if !over {
-                    let p = search.progress();
-                    scope.respond(
-                        job.to,
-                        FromExplorer::Progress {
-                            states: p.states,
-                            transitions: p.transitions,
-                            elapsed_ms,
-                        },
-                    );
-                    return self.schedule();
-                }
-                let Some(Job {
-                    work:
-                        Work::Search {
-                            search,
-                            scenario,
-                            max_states,
-                        },
-                    to,
-                    started,
-                }) = self.job.take()
-                else {
-                    return;
-                };
-                let (report, traces) = (*search).finish_outcomes();
-                let summary = Summary::new(scenario, max_states, &report);
-                let fates = summary
-                    .complete
-                    .then(|| WitnessFates::new(&summary, max_states.min(WITNESS_MAX_STATES)))
-                    .filter(|f| f.left() > 0);
-                scope.respond(
-                    to,
-                    FromExplorer::Done {
-                        summary,
-                        elapsed_ms,
-                        traces_follow: traces.is_some(),
-                        fates_follow: fates.is_some(),
-                    },
-                );
-                if traces.is_some() || fates.is_some() {
-                    self.job = Some(Job {
-                        work: Work::Follow {
-                            traces,
-                            fates,
-                            fates_until: None,
-                        },
-                        to,
-                        started,
-                    });
-                    self.schedule();
-                }
+        match job.job.slice(&mut now, SLICE_MS) {
+            Some(msg) => {
+                scope.respond(job.to, msg);
+                self.schedule();
             }
-            Work::Follow {
-                traces,
-                fates,
-                fates_until,
-            } => {
-                // The count is one search, not sliced: a slice of its own,
-                // then a yield, so a cancel waits for it at most.
-                if let Some(count) = traces.take() {
-                    let traces = count.count().map(|c| c.to_string());
-                    scope.respond(job.to, FromExplorer::Traces { traces });
-                    if fates.is_some() {
-                        self.schedule();
-                    } else {
-                        self.job = None;
-                    }
-                    return;
-                }
-                let Some(fates) = fates.as_mut() else {
-                    self.job = None;
-                    return;
-                };
-                let until = *fates_until.get_or_insert_with(|| now() + WITNESS_FATES_MS);
-                let mut found = Vec::new();
-                while now() < slice_end && now() < until {
-                    match fates.next() {
-                        Some(fate) => found.push(fate),
-                        None => break,
-                    }
-                }
-                let more = fates.left() > 0 && now() < until;
-                scope.respond(job.to, FromExplorer::Fates { found, more });
-                if more {
-                    self.schedule();
-                } else {
-                    self.job = None;
-                }
-            }
+            None => self.job = None,
         }
     }
 
@@ -202,19 +84,9 @@ impl Worker for ExplorerWorker {
                 reduce,
                 max_states,
             } => {
-                let options = Options {
-                    symmetry: reduce,
-                    partial_order: reduce,
-                    max_states: max_states as usize,
-                };
                 self.job = Some(Job {
-                    work: Work::Search {
-                        search: Box::new(Search::new(&scenario, &options)),
-                        scenario,
-                        max_states,
-                    },
+                    job: ExplorerJob::new(scenario, reduce, max_states),
                     to: id,
-                    started: now(),
                 });
                 self.schedule();
             }
@@ -224,9 +96,8 @@ impl Worker for ExplorerWorker {
                 max_states,
             } => {
                 let started = now();
-                let fate = fate_with(&scenario, &schedule, max_states as usize)
-                    .map(|f| FateSummary::new(&scenario, &schedule, &f))
-                    .map_err(|e| e.to_string());
+                let fate =
+                    FateSummary::find(&scenario, &schedule, max_states).map_err(|e| e.to_string());
                 scope.respond(
                     id,
                     FromExplorer::Fate {
