@@ -224,28 +224,6 @@ pub fn start() {
             }
         });
     }
-    // The pointer or the focus on a button, before any click.
-    for (event, entering) in [
-        ("pointerover", true),
-        ("focusin", true),
-        ("pointerout", false),
-        ("focusout", false),
-    ] {
-        let shared = shared.clone();
-        listen(&doc, event, move |event| {
-            let action = event
-                .target()
-                .and_then(|t| t.dyn_into::<Element>().ok())
-                .and_then(|t| t.closest("[data-action]").ok().flatten())
-                .and_then(|b| b.get_attribute("data-action"))
-                .and_then(|name| Action::from_approach(&name, entering));
-            // Focus can move while the page redraws: then the app is busy,
-            // and the click will start the worker itself.
-            if let Some(action) = action.filter(|_| shared.try_borrow_mut().is_ok()) {
-                apply(&shared, action);
-            }
-        });
-    }
     if let Some(form) = doc.get_element_by_id("scenario") {
         let shared = shared.clone();
         let d = doc.clone();
@@ -341,33 +319,48 @@ pub fn start() {
             code::open_chosen_file(&shared, &d)
         });
     }
-    if let Some(flight) = doc.get_element_by_id("flight") {
-        // Pointing at or focusing a Deliver button shows the handler it runs.
-        for (event, entering) in [
-            ("mouseover", true),
-            ("focusin", true),
-            ("mouseout", false),
-            ("focusout", false),
-        ] {
-            let shared = shared.clone();
-            let d = doc.clone();
-            listen(&flight, event, move |e| {
-                // Focus moves while the app redraws: then it is busy, and
-                // the next event will do.
-                let Ok(app) = shared.try_borrow() else {
-                    return;
-                };
-                let step = e
-                    .target()
-                    .and_then(|t| t.dyn_into::<Element>().ok())
-                    .and_then(|t| t.closest("[data-step]").ok().flatten())
+    // The pointer or the focus on a button, before any click: a Deliver
+    // button shows the handler it would run; an Explore button starts the
+    // explorer's worker (and leaving it unclicked lets the worker go).
+    for (event, entering) in [
+        ("pointerover", true),
+        ("focusin", true),
+        ("pointerout", false),
+        ("focusout", false),
+    ] {
+        let shared = shared.clone();
+        let d = doc.clone();
+        listen(&doc, event, move |e| {
+            let Some(target) = e.target().and_then(|t| t.dyn_into::<Element>().ok()) else {
+                return;
+            };
+            // Focus moves while the app redraws: then it is busy, and the
+            // next event (or the click) will do.
+            if shared.try_borrow_mut().is_err() {
+                return;
+            }
+            if target.closest("#flight").ok().flatten().is_some() {
+                let app = shared.borrow();
+                let step = target
+                    .closest("[data-step]")
+                    .ok()
+                    .flatten()
                     .filter(|_| entering)
                     .and_then(|b| b.get_attribute("data-step"))
                     .and_then(|code| Schedule::parse(&code, app.system.server_letter).ok())
                     .and_then(|s| s.0.first().copied());
                 code::show_next(&app, &d, step);
-            });
-        }
+            }
+            let action = target
+                .closest("[data-action]")
+                .ok()
+                .flatten()
+                .and_then(|b| b.get_attribute("data-action"))
+                .and_then(|name| Action::from_approach(&name, entering));
+            if let Some(action) = action {
+                apply(&shared, action);
+            }
+        });
     }
     {
         let shared = shared.clone();
