@@ -101,15 +101,21 @@ test('the explorer\'s worker starts when the pointer or the focus reaches Explor
   await button.hover();
   await page.waitForTimeout(200);
   assert.equal(page.workers().length, actors + 1, 'one at a time');
-  // The click takes the waiting worker: from the click on, the one worker
+  await page.mouse.move(0, 0);
+  await eventually(() => page.workers().length === actors, { what: 'the pointer left: the worker gone' });
+  await page.evaluate(() => document.activeElement?.blur());
+  await button.focus();
+  await eventually(() => page.workers().length === actors + 1, { what: 'a worker started on focus again' });
+  // The click (from the keyboard, the pointer away, so no approach comes
+  // after it) takes the waiting worker: from the click on, the one worker
   // started is the unreduced comparison's.
   let started = 0;
   page.on('worker', () => { started += 1; });
-  await button.click();
-  await leave(page);
+  await page.keyboard.press('Enter');
   await page.locator('#outcomes .summary').waitFor({ timeout: 30000 });
   await page.locator('#outcomes .compare').filter({ hasText: / without/ }).waitFor({ timeout: 30000 });
   assert.equal(started, 1, 'only the comparison started a worker');
+  await leave(page);
   await eventually(() => page.workers().length === actors, { what: 'every explorer worker closed' });
   assert.deepEqual(page.errors, []);
   await page.close();
