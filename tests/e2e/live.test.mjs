@@ -55,7 +55,10 @@ test('live runs: observed counts beside the possible outcomes, every run account
   const never = rows.filter((r) => r.observed === 'never observed').length;
   if (never > 0) assert.match(await page.locator('.never-note').textContent(), new RegExp(`^${never} possible outcomes? never happened in 300 live runs`));
   assert.match(await page.locator('#live-status').textContent(), /^300 live runs in [\d.]+ s \([\d,]+ runs\/s, no added delay\)\.$/);
-  // The batch's workers are stopped when it ends.
+  // The batch's workers are stopped when it ends. (The exploration it
+  // asked for follows up with its own worker, and then the unreduced
+  // comparison with another: counted once they are over.)
+  await page.locator('#outcomes .compare').filter({ hasText: / without/ }).waitFor({ timeout: 30000 });
   await eventually(() => page.workers().length === workersBefore, { what: 'the live workers to close' });
   assert.match(await page.locator('#workers').textContent(), /^4 workers live$/);
   assert.deepEqual(page.errors, []);
